@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* batch.h: a run of events with the arena that holds them and their bytes. */
+#ifndef BATCH_H
+#define BATCH_H
+
+#include "agent.h"
+#include "arena.h"
+
+/*
+ * A batch owns its arena; every event in it, every line its events were
+ * parsed from and every decoded string live there. Sinks borrow a batch
+ * from write() until they call done; the pipeline recycles it when the
+ * last sink is done.
+ */
+struct batch {
+	struct arena arena;
+	struct event *events;	/* max_events slots, malloc'd once */
+	unsigned nevents;
+	unsigned max_events;
+	unsigned pending;	/* sinks that have not called done yet */
+	int status;		/* the first failure a sink reported, or 0 */
+	struct batch *next;	/* in the in-flight list or the free list */
+};
+
+void	batch_init(struct batch *b, unsigned max_events, size_t chunk,
+	    size_t cap);
+/* Forget every event; keeps the memory. */
+void	batch_clear(struct batch *b);
+void	batch_free(struct batch *b);
+
+static inline int
+batch_full(const struct batch *b)
+{
+	return b->nevents == b->max_events;
+}
+
+#endif

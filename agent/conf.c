@@ -1,0 +1,902 @@
+/* SPDX-License-Identifier: MIT */
+/* conf.c: JSON-with-comments to C structs; the only file that touches cJSON. */
+#include "config.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "escape.h"
+#include "log.h"
+#include "parser.h"
+#include "sink.h"
+#include "xmalloc.h"
+
+#define CONF_FILE_MAX	(4 << 20)	/* a config larger than this is a mistake */
+#define CONF_MAX_ITEMS	4096		/* sources or sinks */
+
+const char *const conf_level_choices[] = {
+	"debug", "info", "warn", "error", "fatal", NULL,
+};
+
+#define OPT(st, field) offsetof(struct st, field)
+
+static const struct conf_option conf_root_options[] = {
+	{ "state_dir", CONF_STRING, NULL, OPT(conf, state_dir), 0, 0, NULL, 0,
+	  "directory for the agent's state, created 0700; a group- or world-writable one is refused" },
+	{ "log_level", CONF_ENUM, "info", OPT(conf, log_level), 0, 0,
+	  conf_level_choices, 0, "least level of the agent's own log on stderr" },
+	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL },
+};
+
+static const struct conf_option conf_pipeline_options[] = {
+	{ "level", CONF_ENUM, "debug", OPT(conf_pipeline, level), 0, 0,
+	  conf_level_choices, 0, "drop events below this level" },
+	{ "max_fields", CONF_INT, "128", OPT(conf_pipeline, max_fields), 1,
+	  4096, NULL, 0, "fields kept per event; more are dropped and counted in _fields_dropped" },
+	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL },
+};
+
+static const struct conf_option conf_source_options[] = {
+	{ "path", CONF_STRING, NULL, OPT(conf_source, path), 0, 0, NULL,
+	  CONF_REQUIRED, "file to follow, or \"-\" for standard input" },
+	{ "name", CONF_STRING, NULL, OPT(conf_source, name), 0, 0, NULL, 0,
+	  "name shown in events as source (default: the path)" },
+	{ "format", CONF_PARSER, "auto", OPT(conf_source, format), 0, 0, NULL,
+	  0, "line format: auto, json or plain" },
+	{ "max_line_bytes", CONF_SIZE, "64KiB", OPT(conf_source, max_line),
+	  256, 64 << 20, NULL, 0,
+	  "longer lines are cut there and the event marked truncated" },
+	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL },
+};
+
+static const struct conf_option conf_sink_options[] = {
+	{ "type", CONF_STRING, NULL, OPT(conf_sink, type), 0, 0, NULL,
+	  CONF_REQUIRED, "which sink: stdout" },
+	{ "name", CONF_STRING, NULL, OPT(conf_sink, name), 0, 0, NULL, 0,
+	  "name used in the agent's log (default: the type)" },
+	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL },
+};
+
+static const struct conf_table conf_root_table = {
+	"(top level)", "The file is one JSON object; // and /* */ comments are allowed. "
+	"Any string may use ${VAR} to take an environment variable ($${ for a literal ${); "
+	"values taken from the environment never appear in the agent's log.",
+	conf_root_options,
+};
+static const struct conf_table conf_pipeline_table = {
+	"pipeline", "What happens to every event between its source and the sinks.",
+	conf_pipeline_options,
+};
+static const struct conf_table conf_source_table = {
+	"sources[]", "Each source is a file to follow (like tail -F) or standard input.",
+	conf_source_options,
+};
+static const struct conf_table conf_sink_table = {
+	"sinks[]", "Each sink receives every event that passes the pipeline. "
+	"Keys besides these depend on the type.",
+	conf_sink_options,
+};
+
+/* The walk of one document: the error buffer and the path being read. */
+struct conf_ctx {
+	struct conf_err *err;
+	char path[256];
+};
+
+static int
+conf_fail(struct conf_ctx *cx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+conf_fail(struct conf_ctx *cx, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	snprintf(cx->err->msg, sizeof cx->err->msg, "%s: %s",
+	    cx->path[0] ? cx->path : "(top level)", msg);
+	return AGENT_E_CONFIG;
+}
+
+/* Describe a JSON value the way an error message quotes it. */
+static void
+conf_describe(const cJSON *v, char *out, size_t len)
+{
+	struct buf b;
+
+	if (cJSON_IsString(v)) {
+		buf_init(&b, 256);
+		buf_putc(&b, '"');
+		esc_text(&b, v->valuestring, strnlen(v->valuestring, 60));
+		if (strlen(v->valuestring) > 60)
+			buf_puts(&b, "...");
+		buf_putc(&b, '"');
+		snprintf(out, len, "%.*s", (int)b.len, b.p);
+		buf_free(&b);
+	} else if (cJSON_IsNumber(v))
+		snprintf(out, len, "%.17g", v->valuedouble);
+	else if (cJSON_IsBool(v))
+		snprintf(out, len, "%s", cJSON_IsTrue(v) ? "true" : "false");
+	else if (cJSON_IsNull(v))
+		snprintf(out, len, "null");
+	else if (cJSON_IsArray(v))
+		snprintf(out, len, "an array");
+	else
+		snprintf(out, len, "an object");
+}
+
+/*
+ * Expand ${VAR} from the environment; $${ is a literal ${. The result is
+ * malloc'd into *out. *from_env is set when anything was expanded: such a
+ * value is treated as a secret.
+ */
+static int
+conf_expand(struct conf_ctx *cx, const char *in, char **out, int *from_env)
+{
+	struct buf b;
+	const char *p = in, *end, *val;
+	char name[128];
+	size_t n;
+	int rc = 0;
+
+	buf_init(&b, 1 << 20);
+	*from_env = 0;
+	while (*p != '\0') {
+		if (p[0] == '$' && p[1] == '$' && p[2] == '{') {
+			buf_append(&b, "${", 2);
+			p += 3;
+			continue;
+		}
+		if (p[0] != '$' || p[1] != '{') {
+			buf_putc(&b, *p++);
+			continue;
+		}
+		if ((end = strchr(p + 2, '}')) == NULL) {
+			rc = conf_fail(cx, "unterminated ${ in a string");
+			goto out;
+		}
+		n = (size_t)(end - (p + 2));
+		if (n == 0 || n >= sizeof name ||
+		    strspn(p + 2, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") != n ||
+		    (p[2] >= '0' && p[2] <= '9')) {
+			rc = conf_fail(cx, "${...} must name an environment variable (letters, digits, _)");
+			goto out;
+		}
+		memcpy(name, p + 2, n);
+		name[n] = '\0';
+		if ((val = getenv(name)) == NULL) {
+			rc = conf_fail(cx, "environment variable %s is not set", name);
+			goto out;
+		}
+		if (buf_puts(&b, val) != 0) {
+			rc = conf_fail(cx, "value too long after expanding ${%s}", name);
+			goto out;
+		}
+		*from_env = 1;
+		p = end + 1;
+	}
+	buf_putc(&b, '\0');
+	*out = xstrdup(b.p);
+out:
+	buf_free(&b);
+	return rc;
+}
+
+int
+conf_parse_size(const char *s, size_t *out)
+{
+	static const struct {
+		const char *unit;
+		unsigned long long mult;
+	} units[] = {
+		{ "", 1 }, { "B", 1 },
+		{ "K", 1024ULL }, { "KiB", 1024ULL }, { "KB", 1000ULL },
+		{ "M", 1024ULL << 10 }, { "MiB", 1024ULL << 10 }, { "MB", 1000000ULL },
+		{ "G", 1024ULL << 20 }, { "GiB", 1024ULL << 20 }, { "GB", 1000000000ULL },
+	};
+	unsigned long long v = 0;
+	const char *p = s;
+	size_t i;
+
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (ULLONG_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (unsigned long long)(*p - '0');
+	}
+	while (*p == ' ')
+		p++;
+	for (i = 0; i < sizeof units / sizeof units[0]; i++) {
+		if (strcmp(p, units[i].unit) == 0) {
+			if (v > SIZE_MAX / units[i].mult)
+				return -1;
+			*out = (size_t)(v * units[i].mult);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static void
+conf_expected(const struct conf_option *o, char *out, size_t len)
+{
+	size_t i, at;
+
+	switch (o->type) {
+	case CONF_STRING:
+		snprintf(out, len, "a string");
+		break;
+	case CONF_INT:
+		snprintf(out, len, "an integer from %lld to %lld", o->min, o->max);
+		break;
+	case CONF_BOOL:
+		snprintf(out, len, "true or false");
+		break;
+	case CONF_ENUM:
+		at = (size_t)snprintf(out, len, "one of");
+		for (i = 0; o->choices[i] != NULL && at < len; i++)
+			at += (size_t)snprintf(out + at, len - at, "%s \"%s\"",
+			    i ? "," : "", o->choices[i]);
+		break;
+	case CONF_SIZE:
+		snprintf(out, len, "a size like \"64KiB\" or a whole number of bytes, from %lld to %lld bytes",
+		    o->min, o->max);
+		break;
+	case CONF_PARSER:
+		snprintf(out, len, "a format name (%s)", parser_names());
+		break;
+	}
+}
+
+/*
+ * Set option o in base from a JSON value, or from the default text when v
+ * is NULL. Every type accepts its default written as a string.
+ */
+static int
+conf_set(struct conf_ctx *cx, const struct conf_option *o, void *base,
+    const cJSON *v)
+{
+	char *dst = (char *)base + o->offset, *text = NULL, got[96], want[256];
+	const char *s = NULL;
+	const struct parser_ops *parser;
+	long long ll;
+	size_t size;
+	int from_env = 0, rc = 0, i;
+
+	if (v == NULL)
+		s = o->def;
+	else if (cJSON_IsString(v)) {
+		if ((rc = conf_expand(cx, v->valuestring, &text, &from_env)) != 0)
+			return rc;
+		s = text;
+		if (from_env || (o->flags & CONF_SECRET))
+			log_secret_add(text, strlen(text));
+	}
+	conf_expected(o, want, sizeof want);
+	if (v != NULL)
+		conf_describe(v, got, sizeof got);
+	/* An expanded value is never quoted back: it may be a secret. */
+	if (from_env || (o->flags & CONF_SECRET))
+		snprintf(got, sizeof got, "a value that is not shown");
+
+	switch (o->type) {
+	case CONF_STRING:
+		if (s == NULL)
+			goto bad;
+		free(*(char **)dst);
+		*(char **)dst = xstrdup(s);
+		break;
+	case CONF_INT:
+		if (s != NULL) {
+			char *end;
+
+			errno = 0;
+			ll = strtoll(s, &end, 10);
+			if (errno != 0 || end == s || *end != '\0')
+				goto bad;
+		} else if (cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) &&
+		    fabs(v->valuedouble) < 9.0e15)
+			ll = (long long)v->valuedouble;
+		else
+			goto bad;
+		if (ll < o->min || ll > o->max)
+			goto bad;
+		*(long long *)dst = ll;
+		break;
+	case CONF_BOOL:
+		if (s != NULL && (strcmp(s, "true") == 0 || strcmp(s, "false") == 0))
+			*(int *)dst = strcmp(s, "true") == 0;
+		else if (s == NULL && cJSON_IsBool(v))
+			*(int *)dst = cJSON_IsTrue(v);
+		else
+			goto bad;
+		break;
+	case CONF_ENUM:
+		if (s == NULL)
+			goto bad;
+		for (i = 0; o->choices[i] != NULL; i++)
+			if (strcmp(o->choices[i], s) == 0)
+				break;
+		if (o->choices[i] == NULL)
+			goto bad;
+		*(int *)dst = i;
+		break;
+	case CONF_SIZE:
+		if (s != NULL) {
+			if (conf_parse_size(s, &size) != 0)
+				goto bad;
+		} else if (cJSON_IsNumber(v) && v->valuedouble >= 0 &&
+		    v->valuedouble == floor(v->valuedouble) && v->valuedouble < 9.0e15)
+			size = (size_t)v->valuedouble;
+		else
+			goto bad;
+		if ((long long)size < o->min || (long long)size > o->max)
+			goto bad;
+		*(size_t *)dst = size;
+		break;
+	case CONF_PARSER:
+		if (s == NULL || (parser = parser_find(s)) == NULL)
+			goto bad;
+		*(const struct parser_ops **)dst = parser;
+		break;
+	}
+	goto out;
+bad:
+	if (v == NULL)	/* a default that does not parse is our bug */
+		rc = conf_fail(cx, "internal: bad default \"%s\"", o->def ? o->def : "");
+	else
+		rc = conf_fail(cx, "expected %s, got %s", want, got);
+out:
+	free(text);
+	return rc;
+}
+
+static const struct conf_option *
+conf_find_option(const struct conf_option *opts, const char *key)
+{
+	for (; opts != NULL && opts->key != NULL; opts++)
+		if (strcmp(opts->key, key) == 0)
+			return opts;
+	return NULL;
+}
+
+static void
+conf_path_push(struct conf_ctx *cx, size_t *save, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+conf_path_push(struct conf_ctx *cx, size_t *save, const char *fmt, ...)
+{
+	size_t len = strlen(cx->path);
+	va_list ap;
+
+	*save = len;
+	va_start(ap, fmt);
+	vsnprintf(cx->path + len, sizeof cx->path - len, fmt, ap);
+	va_end(ap);
+}
+
+static void
+conf_path_pop(struct conf_ctx *cx, size_t save)
+{
+	cx->path[save] = '\0';
+}
+
+/* The keys an object accepts, for "unknown key" messages. */
+static void
+conf_known_keys(const struct conf_option *const *tables, size_t ntables,
+    const char *const *extra, char *out, size_t len)
+{
+	const struct conf_option *o;
+	size_t t, at = 0;
+
+	out[0] = '\0';
+	for (t = 0; t < ntables; t++)
+		for (o = tables[t]; o != NULL && o->key != NULL && at < len; o++)
+			at += (size_t)snprintf(out + at, len - at, "%s%s",
+			    at ? ", " : "", o->key);
+	for (; extra != NULL && *extra != NULL && at < len; extra++)
+		at += (size_t)snprintf(out + at, len - at, "%s%s", at ? ", " : "",
+		    *extra);
+}
+
+/*
+ * Fill up to two structs from one JSON object: tables[i] describes
+ * bases[i]. Keys listed in skip are handled by the caller. Unknown and
+ * repeated keys are errors; absent keys take their defaults.
+ */
+static int
+conf_apply(struct conf_ctx *cx, const cJSON *obj,
+    const struct conf_option *const *tables, void *const *bases,
+    size_t ntables, const char *const *skip)
+{
+	const struct conf_option *o;
+	const cJSON *m, *prev;
+	char known[512];
+	size_t t, save, k;
+	int rc;
+
+	if (!cJSON_IsObject(obj))
+		return conf_fail(cx, "expected an object, got %s",
+		    cJSON_IsArray(obj) ? "an array" : "a plain value");
+	cJSON_ArrayForEach(m, obj) {
+		for (prev = obj->child; prev != m; prev = prev->next)
+			if (strcmp(prev->string, m->string) == 0) {
+				conf_path_push(cx, &save, "%s%s",
+				    cx->path[0] ? "." : "", m->string);
+				return conf_fail(cx, "key given twice");
+			}
+		for (k = 0; skip != NULL && skip[k] != NULL; k++)
+			if (strcmp(skip[k], m->string) == 0)
+				break;
+		if (skip != NULL && skip[k] != NULL)
+			continue;
+		conf_path_push(cx, &save, "%s%s", cx->path[0] ? "." : "",
+		    m->string);
+		for (t = 0, o = NULL; t < ntables && o == NULL; t++)
+			o = conf_find_option(tables[t], m->string);
+		if (o == NULL) {
+			conf_known_keys(tables, ntables, skip, known, sizeof known);
+			return conf_fail(cx, "unknown key (known here: %s)", known);
+		}
+		if ((rc = conf_set(cx, o, bases[t - 1], m)) != 0)
+			return rc;
+		conf_path_pop(cx, save);
+	}
+	for (t = 0; t < ntables; t++) {
+		for (o = tables[t]; o != NULL && o->key != NULL; o++) {
+			if (cJSON_GetObjectItemCaseSensitive(obj, o->key) != NULL)
+				continue;
+			if (o->flags & CONF_REQUIRED) {
+				conf_path_push(cx, &save, "%s%s",
+				    cx->path[0] ? "." : "", o->key);
+				return conf_fail(cx, "required key is missing");
+			}
+			if (o->def != NULL && (rc = conf_set(cx, o, bases[t], NULL)) != 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+int
+conf_set_key(const struct conf_option *opts, void *base, const char *key,
+    const char *value, struct conf_err *err)
+{
+	struct conf_ctx cx = { err, "" };
+	const struct conf_option *o;
+	cJSON *v;
+	int rc;
+
+	snprintf(cx.path, sizeof cx.path, "%s", key);
+	if ((o = conf_find_option(opts, key)) == NULL)
+		return conf_fail(&cx, "unknown key");
+	if ((v = cJSON_CreateString(value)) == NULL)
+		return conf_fail(&cx, "out of memory");
+	rc = conf_set(&cx, o, base, v);
+	cJSON_Delete(v);
+	return rc;
+}
+
+/* Defaults for a struct described by one table (no JSON involved). */
+static void
+conf_defaults(const struct conf_option *opts, void *base)
+{
+	struct conf_err err;
+	struct conf_ctx cx = { &err, "" };
+
+	for (; opts->key != NULL; opts++)
+		if (opts->def != NULL)
+			conf_set(&cx, opts, base, NULL);
+}
+
+struct conf *
+conf_new(void)
+{
+	struct conf *c = xcalloc(1, sizeof *c);
+
+	conf_defaults(conf_root_options, c);
+	conf_defaults(conf_pipeline_options, &c->pipeline);
+	return c;
+}
+
+struct conf_source *
+conf_add_source(struct conf *c, const char *path)
+{
+	struct conf_source *s;
+
+	c->sources = xrealloc(c->sources, (c->nsources + 1) * sizeof *s);
+	s = &c->sources[c->nsources++];
+	memset(s, 0, sizeof *s);
+	conf_defaults(conf_source_options, s);
+	s->path = xstrdup(path);
+	return s;
+}
+
+struct conf_sink *
+conf_add_sink(struct conf *c, const struct sink_ops *ops)
+{
+	struct conf_sink *s;
+
+	c->sinks = xrealloc(c->sinks, (c->nsinks + 1) * sizeof *s);
+	s = &c->sinks[c->nsinks++];
+	memset(s, 0, sizeof *s);
+	s->type = xstrdup(ops->name);
+	s->ops = ops;
+	s->opts = xcalloc(1, ops->opts_size ? ops->opts_size : 1);
+	if (ops->options != NULL)
+		conf_defaults(ops->options, s->opts);
+	return s;
+}
+
+static int
+conf_sources(struct conf_ctx *cx, struct conf *c, const cJSON *arr)
+{
+	const struct conf_option *tables[1] = { conf_source_options };
+	const cJSON *item;
+	struct conf_source *s;
+	void *bases[1];
+	size_t save, i = 0, j;
+	int rc;
+
+	if (!cJSON_IsArray(arr))
+		return conf_fail(cx, "expected an array of sources");
+	if (cJSON_GetArraySize(arr) > CONF_MAX_ITEMS)
+		return conf_fail(cx, "more than %d sources", CONF_MAX_ITEMS);
+	cJSON_ArrayForEach(item, arr) {
+		conf_path_push(cx, &save, "[%zu]", i++);
+		c->sources = xrealloc(c->sources, (c->nsources + 1) * sizeof *s);
+		s = &c->sources[c->nsources++];
+		memset(s, 0, sizeof *s);
+		bases[0] = s;
+		if ((rc = conf_apply(cx, item, tables, bases, 1, NULL)) != 0)
+			return rc;
+		for (j = 0; j + 1 < c->nsources; j++)
+			if (strcmp(c->sources[j].path, s->path) == 0) {
+				conf_path_push(cx, &save, ".path");
+				return conf_fail(cx, "the same path as sources[%zu]", j);
+			}
+		conf_path_pop(cx, save);
+	}
+	return 0;
+}
+
+static int
+conf_sinks(struct conf_ctx *cx, struct conf *c, const cJSON *arr)
+{
+	const struct conf_option *tables[2];
+	const cJSON *item, *type;
+	struct conf_sink *s;
+	const struct sink_ops *ops;
+	void *bases[2];
+	size_t save, save2, i = 0;
+	int rc;
+
+	if (!cJSON_IsArray(arr))
+		return conf_fail(cx, "expected an array of sinks");
+	if (cJSON_GetArraySize(arr) > CONF_MAX_ITEMS)
+		return conf_fail(cx, "more than %d sinks", CONF_MAX_ITEMS);
+	cJSON_ArrayForEach(item, arr) {
+		conf_path_push(cx, &save, "[%zu]", i++);
+		if (!cJSON_IsObject(item))
+			return conf_fail(cx, "expected an object");
+		type = cJSON_GetObjectItemCaseSensitive(item, "type");
+		conf_path_push(cx, &save2, ".type");
+		if (type == NULL)
+			return conf_fail(cx, "required key is missing (one of: %s)",
+			    sink_names());
+		if (!cJSON_IsString(type) || (ops = sink_find(type->valuestring)) == NULL) {
+			char got[96];
+
+			conf_describe(type, got, sizeof got);
+			return conf_fail(cx, "expected a sink type (%s), got %s",
+			    sink_names(), got);
+		}
+		conf_path_pop(cx, save2);
+		s = conf_add_sink(c, ops);
+		tables[0] = conf_sink_options;
+		tables[1] = ops->options;
+		bases[0] = s;
+		bases[1] = s->opts;
+		if ((rc = conf_apply(cx, item, tables, bases, 2, NULL)) != 0)
+			return rc;
+		conf_path_pop(cx, save);
+	}
+	return 0;
+}
+
+/*
+ * Blank out comments, keeping every other byte where it was, so cJSON's
+ * error position is still the user's line and column. (cJSON_Minify
+ * would shift them.)
+ */
+static void
+conf_strip_comments(char *p, size_t n)
+{
+	size_t i = 0;
+	int in_str = 0;
+
+	while (i < n) {
+		if (in_str) {
+			if (p[i] == '\\' && i + 1 < n)
+				i++;
+			else if (p[i] == '"')
+				in_str = 0;
+			i++;
+		} else if (p[i] == '"') {
+			in_str = 1;
+			i++;
+		} else if (p[i] == '/' && i + 1 < n && p[i + 1] == '/') {
+			while (i < n && p[i] != '\n')
+				p[i++] = ' ';
+		} else if (p[i] == '/' && i + 1 < n && p[i + 1] == '*') {
+			p[i] = p[i + 1] = ' ';
+			i += 2;
+			while (i < n && !(p[i] == '*' && i + 1 < n && p[i + 1] == '/')) {
+				if (p[i] != '\n')
+					p[i] = ' ';
+				i++;
+			}
+			if (i < n) {
+				p[i] = p[i + 1] = ' ';
+				i += 2;
+			}
+		} else
+			i++;
+	}
+}
+
+int
+conf_parse(const char *text, size_t len, const char *file, struct conf **out,
+    struct conf_err *err)
+{
+	static const char *const root_skip[] = { "pipeline", "sources", "sinks", NULL };
+	const struct conf_option *tables[1];
+	struct conf_ctx cx = { err, "" };
+	const char *end = NULL, *nl;
+	struct conf *c = NULL;
+	cJSON *root = NULL;
+	const cJSON *v;
+	void *bases[1];
+	char *copy;
+	size_t save, line = 1, col = 1, k;
+	int rc;
+
+	*out = NULL;
+	err->msg[0] = '\0';
+	copy = xmalloc(len + 1);
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	conf_strip_comments(copy, len);
+	if (memchr(copy, '\0', len) != NULL) {
+		rc = conf_fail(&cx, "the file holds a NUL byte; it is not JSON text");
+		goto out;
+	}
+	root = cJSON_ParseWithLengthOpts(copy, len, &end, 0);
+	if (root == NULL) {
+		if (end == NULL)
+			end = cJSON_GetErrorPtr();
+		if (end == NULL || end < copy || end > copy + len)
+			end = copy + len;
+		for (k = 0; copy + k < end; k++) {
+			if (copy[k] == '\n') {
+				line++;
+				col = 1;
+			} else
+				col++;
+		}
+		nl = end;
+		while (nl < copy + len && *nl != '\n' && nl - end < 20)
+			nl++;
+		snprintf(err->msg, sizeof err->msg,
+		    "line %zu, column %zu: not valid JSON near \"%.*s\"",
+		    line, col, (int)(nl - end), end);
+		rc = AGENT_E_CONFIG;
+		goto out;
+	}
+	c = xcalloc(1, sizeof *c);
+	c->file = file ? xstrdup(file) : NULL;
+	tables[0] = conf_root_options;
+	bases[0] = c;
+	if ((rc = conf_apply(&cx, root, tables, bases, 1, root_skip)) != 0)
+		goto out;
+
+	conf_path_push(&cx, &save, "pipeline");
+	v = cJSON_GetObjectItemCaseSensitive(root, "pipeline");
+	tables[0] = conf_pipeline_options;
+	bases[0] = &c->pipeline;
+	if (v == NULL)
+		conf_defaults(conf_pipeline_options, &c->pipeline);
+	else if ((rc = conf_apply(&cx, v, tables, bases, 1, NULL)) != 0)
+		goto out;
+	conf_path_pop(&cx, save);
+
+	conf_path_push(&cx, &save, "sources");
+	if ((v = cJSON_GetObjectItemCaseSensitive(root, "sources")) == NULL) {
+		rc = conf_fail(&cx, "required key is missing: at least one source");
+		goto out;
+	}
+	if ((rc = conf_sources(&cx, c, v)) != 0)
+		goto out;
+	if (c->nsources == 0) {
+		rc = conf_fail(&cx, "expected at least one source");
+		goto out;
+	}
+	conf_path_pop(&cx, save);
+
+	conf_path_push(&cx, &save, "sinks");
+	if ((v = cJSON_GetObjectItemCaseSensitive(root, "sinks")) == NULL) {
+		rc = conf_fail(&cx, "required key is missing: at least one sink");
+		goto out;
+	}
+	if ((rc = conf_sinks(&cx, c, v)) != 0)
+		goto out;
+	if (c->nsinks == 0) {
+		rc = conf_fail(&cx, "expected at least one sink");
+		goto out;
+	}
+	conf_path_pop(&cx, save);
+	if (c->state_dir != NULL && c->state_dir[0] != '/') {
+		conf_path_push(&cx, &save, "state_dir");
+		rc = conf_fail(&cx, "expected an absolute path");
+		goto out;
+	}
+	*out = c;
+	c = NULL;
+out:
+	cJSON_Delete(root);
+	free(copy);
+	conf_free(c);
+	return rc;
+}
+
+int
+conf_load(const char *file, struct conf **out, struct conf_err *err)
+{
+	struct stat st;
+	struct buf b;
+	char chunk[65536];
+	ssize_t r;
+	int fd, rc = 0;
+
+	*out = NULL;
+	buf_init(&b, CONF_FILE_MAX);
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0) {
+		rc = -errno;
+		snprintf(err->msg, sizeof err->msg, "%s: cannot open: %s", file,
+		    strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+		rc = AGENT_E_CONFIG;
+		snprintf(err->msg, sizeof err->msg, "%s: not a regular file", file);
+		goto out;
+	}
+	while ((r = read(fd, chunk, sizeof chunk)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = -errno;
+			snprintf(err->msg, sizeof err->msg, "%s: cannot read: %s",
+			    file, strerror(errno));
+			goto out;
+		}
+		if (buf_append(&b, chunk, (size_t)r) != 0) {
+			rc = AGENT_E_CONFIG;
+			snprintf(err->msg, sizeof err->msg,
+			    "%s: larger than %d MiB; not a config file", file,
+			    CONF_FILE_MAX >> 20);
+			goto out;
+		}
+	}
+	if ((rc = conf_parse(b.p ? b.p : "", b.len, file, out, err)) != 0) {
+		char msg[sizeof err->msg];
+
+		snprintf(msg, sizeof msg, "%s", err->msg);
+		snprintf(err->msg, sizeof err->msg, "%s: %s", file, msg);
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	buf_free(&b);
+	return rc;
+}
+
+static void
+conf_free_strings(const struct conf_option *opts, void *base)
+{
+	for (; opts != NULL && opts->key != NULL; opts++)
+		if (opts->type == CONF_STRING)
+			free(*(char **)((char *)base + opts->offset));
+}
+
+void
+conf_free(struct conf *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nsources; i++)
+		conf_free_strings(conf_source_options, &c->sources[i]);
+	for (i = 0; i < c->nsinks; i++) {
+		conf_free_strings(conf_sink_options, &c->sinks[i]);
+		if (c->sinks[i].ops != NULL)
+			conf_free_strings(c->sinks[i].ops->options, c->sinks[i].opts);
+		free(c->sinks[i].opts);
+	}
+	conf_free_strings(conf_root_options, c);
+	free(c->sources);
+	free(c->sinks);
+	free(c->file);
+	free(c);
+}
+
+static void
+conf_reference_table(struct buf *out, const char *path, const char *help,
+    const struct conf_option *o)
+{
+	static const char *const type_names[] = {
+		[CONF_STRING] = "string", [CONF_INT] = "integer",
+		[CONF_BOOL] = "boolean", [CONF_ENUM] = "one of",
+		[CONF_SIZE] = "size", [CONF_PARSER] = "format",
+	};
+	char want[256];
+
+	buf_printf(out, "\n## `%s`\n\n%s\n\n", path, help);
+	buf_puts(out, "| key | type | default | meaning |\n|---|---|---|---|\n");
+	for (; o->key != NULL; o++) {
+		if (o->type == CONF_ENUM || o->type == CONF_INT || o->type == CONF_SIZE)
+			conf_expected(o, want, sizeof want);
+		else
+			snprintf(want, sizeof want, "%s", type_names[o->type]);
+		buf_printf(out, "| `%s` | %s | %s | %s |\n", o->key, want,
+		    o->flags & CONF_REQUIRED ? "required" :
+		    o->def ? o->def : "none", o->help);
+	}
+}
+
+void
+conf_reference(struct buf *out)
+{
+	char path[64];
+	size_t i;
+
+	buf_puts(out,
+	    "# logagent configuration reference\n\n"
+	    "Generated from the option tables by `logagent --config-reference`; "
+	    "a test keeps this file in step with the code. Sizes are bytes, or "
+	    "strings such as `\"64KiB\"`, `\"8MiB\"`, `\"1GB\"`. An unknown key is "
+	    "an error that names its JSON path. See `etc/logagent.conf` for a "
+	    "complete example.\n");
+	conf_reference_table(out, conf_root_table.path, conf_root_table.help,
+	    conf_root_table.options);
+	buf_puts(out, "| `pipeline` | object | | see below |\n"
+	    "| `sources` | array | required | see below |\n"
+	    "| `sinks` | array | required | see below |\n");
+	conf_reference_table(out, conf_pipeline_table.path,
+	    conf_pipeline_table.help, conf_pipeline_table.options);
+	conf_reference_table(out, conf_source_table.path,
+	    conf_source_table.help, conf_source_table.options);
+	conf_reference_table(out, conf_sink_table.path, conf_sink_table.help,
+	    conf_sink_table.options);
+	for (i = 0; sink_table[i] != NULL; i++) {
+		snprintf(path, sizeof path, "sinks[] with type \"%s\"",
+		    sink_table[i]->name);
+		conf_reference_table(out, path, sink_table[i]->help,
+		    sink_table[i]->options);
+	}
+}

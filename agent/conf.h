@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT */
+/* conf.h: the configuration as C structs, and the option tables that describe it. */
+#ifndef CONF_H
+#define CONF_H
+
+#include <stddef.h>
+
+#include "agent.h"
+#include "buf.h"
+
+struct parser_ops;
+struct sink_ops;
+
+enum conf_type {
+	CONF_STRING,	/* char *, malloc'd, freed by conf_free */
+	CONF_INT,	/* long long within [min, max] */
+	CONF_BOOL,	/* int, 0 or 1 */
+	CONF_ENUM,	/* int: the index of the value in choices */
+	CONF_SIZE,	/* size_t: bytes, or a string like "64KiB" */
+	CONF_PARSER,	/* const struct parser_ops *, by format name */
+};
+
+#define CONF_REQUIRED	0x1	/* no default: the key must be given */
+#define CONF_SECRET	0x2	/* never printed; kept out of the agent's log */
+
+/*
+ * One key of one object. The table drives parsing, validation, defaults,
+ * --help and docs/config.md, so a key cannot exist in one and not the
+ * others. def is written the way a user would write the value.
+ */
+struct conf_option {
+	const char *key;
+	enum conf_type type;
+	const char *def;
+	size_t offset;		/* where the value goes in the target struct */
+	long long min, max;	/* for CONF_INT and CONF_SIZE */
+	const char *const *choices; /* for CONF_ENUM, NULL-terminated */
+	unsigned flags;
+	const char *help;
+};
+
+/* A table: the options of one JSON object, ended by a NULL key. */
+struct conf_table {
+	const char *path;	/* as docs name it: "sources[]", "sinks[] (stdout)" */
+	const char *help;
+	const struct conf_option *options;
+};
+
+struct conf_source {
+	char *path;
+	char *name;
+	const struct parser_ops *format;
+	size_t max_line;
+};
+
+struct conf_sink {
+	char *type;
+	char *name;
+	const struct sink_ops *ops;
+	void *opts;		/* the sink's own struct, filled from its table */
+};
+
+struct conf_pipeline {
+	int level;
+	long long max_fields;
+};
+
+struct conf {
+	char *file;		/* where it was read from; NULL when built from the CLI */
+	char *state_dir;
+	int log_level;
+	struct conf_pipeline pipeline;
+	struct conf_source *sources;
+	size_t nsources;
+	struct conf_sink *sinks;
+	size_t nsinks;
+};
+
+/* Error text: where and what, e.g. "sinks[0].color: expected one of ...". */
+struct conf_err {
+	char msg[768];
+};
+
+/*
+ * Read and check a config file. On success *out is a new conf the caller
+ * frees with conf_free; on failure returns AGENT_E_CONFIG (or -errno when
+ * the file cannot be read) with err->msg naming the file, the JSON path
+ * and what was expected.
+ */
+int	conf_load(const char *file, struct conf **out, struct conf_err *err);
+
+/* The same from text in memory (JSON with // and block comments). */
+int	conf_parse(const char *text, size_t len, const char *file,
+	    struct conf **out, struct conf_err *err);
+
+/* A conf with every default and no sources or sinks, for the CLI to fill. */
+struct conf *conf_new(void);
+
+/* Add a source or a sink with its defaults; returns it for the caller to adjust. */
+struct conf_source *conf_add_source(struct conf *c, const char *path);
+struct conf_sink *conf_add_sink(struct conf *c, const struct sink_ops *ops);
+
+void	conf_free(struct conf *c);
+
+/*
+ * Set one key of a struct described by opts from text, as if the config
+ * said "key": "value" (the CLI's overrides use it). Returns 0, or
+ * AGENT_E_CONFIG with err naming the key.
+ */
+int	conf_set_key(const struct conf_option *opts, void *base, const char *key,
+	    const char *value, struct conf_err *err);
+
+/* docs/config.md, generated from the tables. */
+void	conf_reference(struct buf *out);
+
+/* Parse a size ("65536", "64KiB", "8MiB", "1GB"); returns 0 or -1. */
+int	conf_parse_size(const char *s, size_t *out);
+
+/* The level names, for CONF_ENUM options that take a level. */
+extern const char *const conf_level_choices[];
+
+#endif

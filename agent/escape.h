@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* escape.h: the only ways log content reaches an output: as a JSON string or as terminal-safe text. */
+#ifndef ESCAPE_H
+#define ESCAPE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+/*
+ * Length of the valid UTF-8 sequence at p (1..4) and its code point in *cp,
+ * or 0 when the bytes there are not valid UTF-8 (overlong forms, surrogates
+ * and values past U+10FFFF are invalid).
+ */
+size_t	utf8_decode(const unsigned char *p, size_t n, uint32_t *cp);
+
+/*
+ * Append p[0..n) as a quoted JSON string. Invalid UTF-8 becomes U+FFFD; NUL,
+ * the other C0 and C1 controls, DEL and the bidi overrides are written as
+ * \u escapes, so the output is valid JSON and safe to cat to a terminal.
+ * Returns 0 or AGENT_E_TOOBIG from the buffer.
+ */
+int	esc_json_string(struct buf *b, const char *p, size_t n);
+
+/*
+ * Append p[0..n) as text for a terminal or the agent's own log: printable
+ * UTF-8 passes, everything that could move the cursor, change a colour or
+ * a window title, or reorder text is shown as a visible escape (\n, \e,
+ * \x01, \u202e). No escape sequence from log content ever reaches a tty.
+ */
+int	esc_text(struct buf *b, const char *p, size_t n);
+
+#endif

@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: MIT */
+/* main.c: the command line: --tail files, -c config, checks, help. */
+#include "config.h"
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <uv.h>
+#include <zlib.h>
+
+#include "conf.h"
+#include "log.h"
+#include "parser.h"
+#include "run.h"
+#include "sink.h"
+
+enum {
+	OPT_CHECK = 256,
+	OPT_LEVEL,
+	OPT_FORMAT,
+	OPT_NO_COLOR,
+	OPT_LOG_LEVEL,
+	OPT_REFERENCE,
+};
+
+/* One table: getopt reads it and --help prints it, so they cannot drift. */
+static const struct {
+	struct option opt;
+	const char *arg;
+	const char *help;
+} main_options[] = {
+	{ { "tail", no_argument, NULL, 't' }, NULL,
+	  "follow the FILEs given like tail -F (the default when files are given); - is stdin" },
+	{ { "config", required_argument, NULL, 'c' }, "FILE",
+	  "run from a config file, in the foreground" },
+	{ { "check-config", no_argument, NULL, OPT_CHECK }, NULL,
+	  "check the config file and exit 0 when valid, 1 when not" },
+	{ { "level", required_argument, NULL, OPT_LEVEL }, "LEVEL",
+	  "show events at this level or above: debug, info, warn, error, fatal" },
+	{ { "format", required_argument, NULL, OPT_FORMAT }, "NAME",
+	  "line format instead of detection: auto, json, plain" },
+	{ { "output", required_argument, NULL, 'o' }, "MODE",
+	  "pretty or json (ndjson); default: pretty on a terminal, json otherwise" },
+	{ { "no-color", no_argument, NULL, OPT_NO_COLOR }, NULL,
+	  "no colours (NO_COLOR=1 in the environment does the same)" },
+	{ { "log-level", required_argument, NULL, OPT_LOG_LEVEL }, "LEVEL",
+	  "least level of the agent's own log on stderr (default info)" },
+	{ { "config-reference", no_argument, NULL, OPT_REFERENCE }, NULL,
+	  "print the configuration reference (docs/config.md) and exit" },
+	{ { "help", no_argument, NULL, 'h' }, NULL, "show this help and exit" },
+	{ { "version", no_argument, NULL, 'V' }, NULL,
+	  "show the version and the libraries' versions and exit" },
+};
+#define MAIN_NOPTIONS (sizeof main_options / sizeof main_options[0])
+
+static void
+main_usage(FILE *f)
+{
+	char left[64];
+	size_t i;
+
+	fprintf(f,
+	    "usage: logagent [OPTIONS] [--tail] FILE...   follow files (- is stdin)\n"
+	    "       logagent [OPTIONS] -c FILE            run from a config file\n"
+	    "       logagent -c FILE --check-config       validate a config file\n"
+	    "\n"
+	    "Tails log files, parses each line into a leveled event and prints it.\n"
+	    "\n");
+	for (i = 0; i < MAIN_NOPTIONS; i++) {
+		const struct option *o = &main_options[i].opt;
+
+		if (o->val < 256)
+			snprintf(left, sizeof left, "-%c, --%s%s%s", o->val,
+			    o->name, main_options[i].arg ? " " : "",
+			    main_options[i].arg ? main_options[i].arg : "");
+		else
+			snprintf(left, sizeof left, "    --%s%s%s", o->name,
+			    main_options[i].arg ? " " : "",
+			    main_options[i].arg ? main_options[i].arg : "");
+		fprintf(f, "  %-26s %s\n", left, main_options[i].help);
+	}
+	fprintf(f, "\nExit status: 0 success, 1 runtime or config error, 2 usage error.\n"
+	    "Config reference: docs/config.md; example: etc/logagent.conf.\n");
+}
+
+static void
+main_version(void)
+{
+	curl_version_info_data *cv = curl_version_info(CURLVERSION_NOW);
+
+	printf("logagent %s (libuv %s, zlib %s, cJSON %s, libcurl %s)\n",
+	    PACKAGE_VERSION, uv_version_string(), zlibVersion(), cJSON_Version(),
+	    cv->version);
+}
+
+/* No core files: they would hold whatever secrets were in memory. */
+static void
+main_harden(void)
+{
+	struct rlimit rl = { 0, 0 };
+
+	setrlimit(RLIMIT_CORE, &rl);
+	umask(077);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct option longopts[MAIN_NOPTIONS + 1];
+	struct run_overrides ov = { NULL, NULL, NULL, 0 };
+	const char *config = NULL, *log_level = NULL;
+	struct conf *c = NULL;
+	struct conf_err err;
+	struct buf ref;
+	int ch, check = 0, i, l, rc;
+
+	memset(longopts, 0, sizeof longopts);
+	for (i = 0; i < (int)MAIN_NOPTIONS; i++)
+		longopts[i] = main_options[i].opt;
+	while ((ch = getopt_long(argc, argv, "tc:o:hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 't':
+			break;	/* files are what the positional arguments are */
+		case 'c':
+			config = optarg;
+			break;
+		case OPT_CHECK:
+			check = 1;
+			break;
+		case OPT_LEVEL:
+			ov.level = optarg;
+			break;
+		case OPT_FORMAT:
+			ov.format = optarg;
+			break;
+		case 'o':
+			if (strcmp(optarg, "json") == 0 || strcmp(optarg, "ndjson") == 0)
+				ov.output = "ndjson";
+			else if (strcmp(optarg, "pretty") == 0)
+				ov.output = "pretty";
+			else {
+				fprintf(stderr, "logagent: --output: expected pretty or json, got \"%s\"\n",
+				    optarg);
+				return 2;
+			}
+			break;
+		case OPT_NO_COLOR:
+			ov.no_color = 1;
+			break;
+		case OPT_LOG_LEVEL:
+			log_level = optarg;
+			break;
+		case OPT_REFERENCE:
+			buf_init(&ref, 1 << 20);
+			conf_reference(&ref);
+			fwrite(ref.p, 1, ref.len, stdout);
+			buf_free(&ref);
+			return 0;
+		case 'h':
+			main_usage(stdout);
+			return 0;
+		case 'V':
+			main_version();
+			return 0;
+		default:
+			fprintf(stderr, "Try 'logagent --help'.\n");
+			return 2;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	main_harden();
+
+	if (config != NULL && argc > 0) {
+		fprintf(stderr, "logagent: give either -c FILE or files to follow, not both\n");
+		return 2;
+	}
+	if (check && config == NULL) {
+		fprintf(stderr, "logagent: --check-config needs -c FILE\n");
+		return 2;
+	}
+	if (config == NULL && argc == 0) {
+		main_usage(stderr);
+		return 2;
+	}
+	if (config != NULL) {
+		if ((rc = conf_load(config, &c, &err)) != 0) {
+			fprintf(stderr, "logagent: %s\n", err.msg);
+			return 1;
+		}
+	} else {
+		c = conf_new();
+		for (i = 0; i < argc; i++)
+			conf_add_source(c, argv[i]);
+		conf_add_sink(c, &sink_stdout);
+	}
+	if (log_level != NULL) {
+		for (l = 0; conf_level_choices[l] != NULL; l++)
+			if (strcmp(conf_level_choices[l], log_level) == 0)
+				break;
+		if (conf_level_choices[l] == NULL) {
+			fprintf(stderr, "logagent: --log-level: expected one of debug, info, warn, error, fatal, got \"%s\"\n",
+			    log_level);
+			conf_free(c);
+			return 2;
+		}
+		c->log_level = l;
+	}
+	if (run_apply_overrides(c, &ov, &err) != 0) {
+		fprintf(stderr, "logagent: %s\n", err.msg);
+		conf_free(c);
+		return 2;
+	}
+	if (check) {
+		printf("%s: OK (%zu sources, %zu sinks)\n", config, c->nsources,
+		    c->nsinks);
+		conf_free(c);
+		return 0;
+	}
+	rc = run_agent(c, &ov);
+	log_secrets_clear();
+	return rc;
+}

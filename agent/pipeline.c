@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: MIT */
+/* pipeline.c: parse, filter and batch lines; hand batches to every sink; recycle them. */
+#include "config.h"
+
+#include <string.h>
+
+#include "log.h"
+#include "pipeline.h"
+#include "xmalloc.h"
+
+#define PIPELINE_MAX_EVENTS	1024
+#define PIPELINE_MAX_INFLIGHT	16
+#define PIPELINE_CHUNK		(256 << 10)
+
+static void pipeline_sink_closed(struct sink *s);
+
+void
+pipeline_configure(struct pipeline *p, const struct conf *c, size_t max_line)
+{
+	size_t need;
+
+	p->level = (enum level)c->pipeline.level;
+	p->pctx.max_fields = (unsigned)c->pipeline.max_fields;
+	p->pctx.max_depth = 64;
+	/*
+	 * A batch must hold at least one line of the longest kind: its copy,
+	 * its decoded strings (never longer than the line) and its fields.
+	 */
+	need = 2 * max_line + p->pctx.max_fields * 2 * sizeof(struct field) +
+	    (64 << 10);
+	if (need > p->batch_cap)
+		p->batch_cap = need;
+}
+
+void
+pipeline_init(struct pipeline *p, uv_loop_t *loop, const struct conf *c,
+    size_t max_line)
+{
+	memset(p, 0, sizeof *p);
+	p->loop = loop;
+	p->max_events = PIPELINE_MAX_EVENTS;
+	p->max_inflight = PIPELINE_MAX_INFLIGHT;
+	p->batch_cap = 8 << 20;
+	pipeline_configure(p, c, max_line);
+}
+
+int
+pipeline_add_sink(struct pipeline *p, struct sink *s)
+{
+	struct sink **tail;
+	int rc;
+
+	s->owner = p;
+	if ((rc = s->ops->open(s, p->loop)) != 0)
+		return rc;
+	for (tail = &p->sinks; *tail != NULL; tail = &(*tail)->next)
+		;
+	*tail = s;
+	return 0;
+}
+
+static void
+pipeline_close_sink(struct sink *s)
+{
+	s->closing = 2;		/* close() called */
+	s->ops->close(s, pipeline_sink_closed);
+}
+
+void
+pipeline_retire_sinks(struct pipeline *p, unsigned gen, int same)
+{
+	struct sink *s;
+
+	for (s = p->sinks; s != NULL; s = s->next) {
+		if (s->closing || (s->gen == gen) != same)
+			continue;
+		s->closing = 1;
+		if (s->inflight == 0)
+			pipeline_close_sink(s);
+	}
+}
+
+static struct batch *
+pipeline_batch_get(struct pipeline *p)
+{
+	struct batch *b;
+
+	if ((b = p->free) != NULL) {
+		p->free = b->next;
+		b->next = NULL;
+		b->arena.cap = p->batch_cap;
+		return b;
+	}
+	b = xmalloc(sizeof *b);
+	batch_init(b, p->max_events, PIPELINE_CHUNK, p->batch_cap);
+	return b;
+}
+
+static void
+pipeline_complete(struct pipeline *p, struct batch *b)
+{
+	int was_busy = pipeline_busy(p);
+
+	if (b->status != 0) {
+		p->stats.batches_failed++;
+		p->stats.events_failed += b->nevents;
+	}
+	batch_clear(b);
+	b->next = p->free;
+	p->free = b;
+	p->inflight--;
+	if (was_busy && !pipeline_busy(p) && p->on_drain != NULL)
+		p->on_drain(p->arg);
+}
+
+static void
+pipeline_done(struct sink *s, struct batch *b, int status)
+{
+	struct pipeline *p = s->owner;
+
+	s->inflight--;
+	if (status < 0) {
+		if (b->status == 0)
+			b->status = status;
+		if (p->on_fail != NULL)
+			p->on_fail(p->arg, s, status);
+	}
+	if (s->closing == 1 && s->inflight == 0)
+		pipeline_close_sink(s);
+	if (--b->pending == 0)
+		pipeline_complete(p, b);
+}
+
+void
+pipeline_flush(struct pipeline *p)
+{
+	struct batch *b = p->cur;
+	struct sink *s;
+	int rc;
+
+	if (b == NULL || b->nevents == 0)
+		return;
+	p->cur = NULL;
+	p->name_src = NULL;
+	p->inflight++;
+	p->stats.events_out += b->nevents;
+	b->pending = 1;		/* ours, so no done() completes it early */
+	for (s = p->sinks; s != NULL; s = s->next) {
+		if (s->closing)
+			continue;
+		b->pending++;
+		s->inflight++;
+		if ((rc = s->ops->write(s, b, pipeline_done)) < 0) {
+			log_error("sink %s refused a batch of %u events: %s",
+			    s->name, b->nevents, agent_strerror(rc));
+			s->inflight--;
+			b->pending--;
+			b->status = rc;
+		}
+	}
+	if (--b->pending == 0)
+		pipeline_complete(p, b);
+}
+
+/* Parse one line into the next slot of the current batch; 0 or AGENT_E_TOOBIG. */
+static int
+pipeline_parse(struct pipeline *p, const void *src, const char *name,
+    const struct parser_ops *format, const char *line, size_t n,
+    unsigned flags, int64_t recv_ns)
+{
+	struct batch *b = p->cur;
+	struct arena_mark mark;
+	struct event *ev = &b->events[b->nevents];
+	struct slice perr;
+	char *copy;
+	int rc;
+
+	if (p->name_src != src) {
+		if ((copy = arena_dup(&b->arena, name, strlen(name))) == NULL)
+			return AGENT_E_TOOBIG;
+		p->name = (struct slice){ copy, strlen(name) };
+		p->name_src = src;
+	}
+	mark = arena_mark(&b->arena);
+	if ((copy = arena_dup(&b->arena, line, n)) == NULL)
+		return AGENT_E_TOOBIG;
+	memset(ev, 0, sizeof *ev);
+	ev->time_ns = recv_ns;
+	ev->level = LEVEL_INFO;
+	ev->flags = flags | EVENT_TIME_RECV;
+	ev->message = (struct slice){ copy, n };
+	ev->source = p->name;
+	p->pctx.arena = &b->arena;
+	rc = format->parse(&p->pctx, copy, n, ev);
+	if (rc == PARSE_DECLINED) {
+		/* Nothing is lost: the line is kept as text, with the reason. */
+		perr = ev->parse_error;
+		memset(ev, 0, sizeof *ev);
+		ev->time_ns = recv_ns;
+		ev->level = LEVEL_INFO;
+		ev->flags = flags | EVENT_TIME_RECV;
+		ev->message = (struct slice){ copy, n };
+		ev->source = p->name;
+		rc = parser_plain.parse(&p->pctx, copy, n, ev);
+		ev->parse_error = perr;
+		p->stats.parse_errors++;
+	}
+	if (rc != 0) {
+		arena_rewind(&b->arena, mark);
+		return AGENT_E_TOOBIG;
+	}
+	if (ev->level < p->level) {
+		arena_rewind(&b->arena, mark);
+		p->stats.filtered++;
+		return 0;
+	}
+	b->nevents++;
+	return 0;
+}
+
+void
+pipeline_line(struct pipeline *p, const void *src, const char *name,
+    const struct parser_ops *format, const char *line, size_t n,
+    unsigned flags, int64_t recv_ns)
+{
+	int tries;
+
+	p->stats.lines++;
+	if (flags & EVENT_TRUNCATED)
+		p->stats.truncated++;
+	for (tries = 0;; tries++) {
+		if (p->cur == NULL)
+			p->cur = pipeline_batch_get(p);
+		if (pipeline_parse(p, src, name, format, line, n, flags,
+		    recv_ns) == 0)
+			break;
+		if (p->cur->nevents == 0 || tries == 1) {
+			/* Cannot happen: an empty batch is sized for the longest line. */
+			log_error("a line of %zu bytes does not fit an empty batch; dropped",
+			    n);
+			p->stats.events_failed++;
+			return;
+		}
+		/* The arena is full: send what it has and start afresh. */
+		pipeline_flush(p);
+	}
+	if (batch_full(p->cur))
+		pipeline_flush(p);
+}
+
+static void
+pipeline_sink_closed(struct sink *s)
+{
+	struct pipeline *p = s->owner;
+	struct sink **pp;
+
+	for (pp = &p->sinks; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == s) {
+			*pp = s->next;
+			break;
+		}
+	free(s->name);
+	free(s);
+	if (p->closing && p->sinks == NULL && p->on_closed != NULL)
+		p->on_closed(p->arg);
+}
+
+void
+pipeline_close(struct pipeline *p)
+{
+	pipeline_flush(p);
+	p->closing = 1;
+	if (p->sinks == NULL) {
+		if (p->on_closed != NULL)
+			p->on_closed(p->arg);
+		return;
+	}
+	pipeline_retire_sinks(p, 0, 0);
+	pipeline_retire_sinks(p, 0, 1);
+}
+
+void
+pipeline_free(struct pipeline *p)
+{
+	struct batch *b;
+
+	if (p->cur != NULL) {
+		batch_free(p->cur);
+		free(p->cur);
+		p->cur = NULL;
+	}
+	while ((b = p->free) != NULL) {
+		p->free = b->next;
+		batch_free(b);
+		free(b);
+	}
+}

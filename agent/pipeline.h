@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/* pipeline.h: lines in, parsed and filtered events out to every sink, in batches. */
+#ifndef PIPELINE_H
+#define PIPELINE_H
+
+#include <stdint.h>
+#include <uv.h>
+
+#include "batch.h"
+#include "conf.h"
+#include "parser.h"
+#include "sink.h"
+
+struct pipeline_stats {
+	uint64_t lines;		/* lines handed in */
+	uint64_t events_out;	/* events given to the sinks */
+	uint64_t filtered;	/* below the level */
+	uint64_t parse_errors;	/* lines no parser took */
+	uint64_t truncated;	/* lines cut at the maximum length */
+	uint64_t batches_failed;
+	uint64_t events_failed;	/* in batches some sink did not take */
+};
+
+/*
+ * The pipeline owns its batches and the list of sinks; sources call
+ * pipeline_line() and pipeline_flush(), and stop reading while
+ * pipeline_busy() (backpressure). Sinks are owned once added.
+ */
+struct pipeline {
+	uv_loop_t *loop;
+	enum level level;
+	struct parse_ctx pctx;
+	struct sink *sinks;
+	struct batch *cur;	/* being filled, or NULL */
+	struct batch *free;	/* recycled batches */
+	unsigned inflight;	/* batches given to sinks and not all done */
+	unsigned max_inflight;
+	unsigned max_events;
+	size_t batch_cap;	/* arena cap per batch */
+	const void *name_src;	/* the source whose name cur already holds */
+	struct slice name;
+	struct pipeline_stats stats;
+
+	/* Called when backpressure lifts, so paused sources read again. */
+	void (*on_drain)(void *arg);
+	/* Called when a sink fails a batch (status < 0). */
+	void (*on_fail)(void *arg, struct sink *s, int status);
+	/* Called once each sink given to pipeline_close has closed. */
+	void (*on_closed)(void *arg);
+	void *arg;
+	int closing;
+};
+
+void	pipeline_init(struct pipeline *p, uv_loop_t *loop, const struct conf *c,
+	    size_t max_line);
+/* Re-read level and limits from a new conf (after SIGHUP). */
+void	pipeline_configure(struct pipeline *p, const struct conf *c,
+	    size_t max_line);
+/* Open a sink and write to it from the next batch on; takes ownership. */
+int	pipeline_add_sink(struct pipeline *p, struct sink *s);
+/*
+ * Close sinks once their batches are done: those of generation gen when
+ * same is set, all the others when it is not (a reload retires the old).
+ */
+void	pipeline_retire_sinks(struct pipeline *p, unsigned gen, int same);
+
+/*
+ * One line from a source. src identifies the source (its name is copied
+ * into the batch once); format parses it. The line is copied; it need not
+ * outlive the call.
+ */
+void	pipeline_line(struct pipeline *p, const void *src, const char *name,
+	    const struct parser_ops *format, const char *line, size_t n,
+	    unsigned flags, int64_t recv_ns);
+/* Send the batch being filled, if it holds anything. */
+void	pipeline_flush(struct pipeline *p);
+static inline int
+pipeline_busy(const struct pipeline *p)
+{
+	return p->inflight >= p->max_inflight;
+}
+/* Flush, let every sink finish and close; then on_closed. */
+void	pipeline_close(struct pipeline *p);
+void	pipeline_free(struct pipeline *p);
+
+#endif

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/* run.h: running the agent: one loop, its sources, pipeline and signals. */
+#ifndef RUN_H
+#define RUN_H
+
+#include "conf.h"
+
+/* What the command line says over any config file, re-applied on reload. */
+struct run_overrides {
+	const char *level;	/* NULL: as configured */
+	const char *format;
+	const char *output;	/* "pretty" or "ndjson" for stdout sinks */
+	int no_color;
+};
+
+/*
+ * Apply the overrides to c. Returns 0, or AGENT_E_CONFIG with err filled.
+ */
+int	run_apply_overrides(struct conf *c, const struct run_overrides *o,
+	    struct conf_err *err);
+
+/*
+ * Run until SIGINT/SIGTERM, or until every source has ended (stdin).
+ * Takes ownership of c. SIGHUP re-reads c->file when there is one.
+ * Returns the process exit status.
+ */
+int	run_agent(struct conf *c, const struct run_overrides *o);
+
+/* Check (and create, 0700) the state directory; 0 or a negative code with a message logged. */
+int	run_state_dir(const char *dir);
+
+#endif

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/* field.c: adding fields to an event, shared by every parser. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "parser.h"
+
+int
+parser_add_field(const struct parse_ctx *ctx, struct event *ev,
+    struct slice key, struct slice val, enum field_type type)
+{
+	struct field *f;
+	unsigned i, ncap;
+
+	for (i = 0; i < ev->nfields; i++) {
+		f = &ev->fields[i];
+		if (f->key.n == key.n && memcmp(f->key.p, key.p, key.n) == 0) {
+			f->val = val;
+			f->type = type;
+			return 0;
+		}
+	}
+	if (ev->nfields >= ctx->max_fields) {
+		ev->fields_dropped++;
+		return 0;
+	}
+	if (ev->nfields == ev->fields_cap) {
+		/* Double in the arena; the old array is left behind, bounded by 2x. */
+		ncap = ev->fields_cap ? ev->fields_cap * 2 : 8;
+		if (ncap > ctx->max_fields)
+			ncap = ctx->max_fields;
+		f = arena_alloc(ctx->arena, ncap * sizeof *f);
+		if (f == NULL)
+			return AGENT_E_TOOBIG;
+		if (ev->nfields != 0)
+			memcpy(f, ev->fields, ev->nfields * sizeof *f);
+		ev->fields = f;
+		ev->fields_cap = ncap;
+	}
+	f = &ev->fields[ev->nfields++];
+	f->key = key;
+	f->val = val;
+	f->type = type;
+	return 0;
+}
+
+int
+parser_decline(const struct parse_ctx *ctx, struct event *ev,
+    const char *format, const char *why, size_t at)
+{
+	char tmp[160], *p;
+	int len;
+
+	ev->nfields = 0;
+	ev->fields_cap = 0;
+	ev->fields = NULL;
+	ev->fields_dropped = 0;
+	len = snprintf(tmp, sizeof tmp, "%s: %s at byte %zu", format, why, at);
+	if (len < 0 || (size_t)len >= sizeof tmp)
+		len = (int)strlen(tmp);
+	if ((p = arena_dup(ctx->arena, tmp, (size_t)len)) != NULL)
+		ev->parse_error = (struct slice){ p, (size_t)len };
+	else
+		ev->parse_error = (struct slice){ format, strlen(format) };
+	return PARSE_DECLINED;
+}

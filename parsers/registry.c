@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/* registry.c: the list of formats. Adding one is a file and a line here. */
+#include "config.h"
+
+#include <string.h>
+
+#include "parser.h"
+
+const struct parser_ops *const parser_table[] = {
+	&parser_auto,
+	&parser_json,
+	&parser_plain,
+	NULL,
+};
+
+const struct parser_ops *
+parser_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; parser_table[i] != NULL; i++)
+		if (strcmp(parser_table[i]->name, name) == 0)
+			return parser_table[i];
+	return NULL;
+}
+
+const char *
+parser_names(void)
+{
+	return "auto, json, plain";
+}

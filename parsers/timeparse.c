@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: MIT */
+/* timeparse.c: RFC 3339 and epoch timestamps, without the C library's time zone state. */
+#include "config.h"
+
+#include "timeparse.h"
+
+#define NS_PER_SEC 1000000000LL
+
+int64_t
+time_days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era, yoe, doy, doe;
+
+	/* Count years from March so the leap day is the last of the year. */
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static int
+time_digits(const char *p, size_t n, size_t at, size_t count, int *v)
+{
+	size_t i;
+
+	if (at + count > n)
+		return -1;
+	*v = 0;
+	for (i = at; i < at + count; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		*v = *v * 10 + (p[i] - '0');
+	}
+	return 0;
+}
+
+static int
+time_leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+size_t
+time_parse_rfc3339(const char *p, size_t n, int64_t *ns)
+{
+	static const unsigned char mdays[12] = {
+		31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31,
+	};
+	int y, mo, d, h, mi, s, oh, om, sign;
+	int64_t frac = 0, scale = 100000000, secs;
+	size_t i;
+
+	if (time_digits(p, n, 0, 4, &y) || n < 5 || p[4] != '-' ||
+	    time_digits(p, n, 5, 2, &mo) || n < 8 || p[7] != '-' ||
+	    time_digits(p, n, 8, 2, &d) || n < 11 ||
+	    (p[10] != 'T' && p[10] != 't' && p[10] != ' ') ||
+	    time_digits(p, n, 11, 2, &h) || n < 14 || p[13] != ':' ||
+	    time_digits(p, n, 14, 2, &mi) || n < 17 || p[16] != ':' ||
+	    time_digits(p, n, 17, 2, &s))
+		return 0;
+	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+	    (mo == 2 && d == 29 && !time_leap(y)) || h > 23 || mi > 59 ||
+	    s > 60)
+		return 0;
+	if (s == 60)		/* a leap second is the last instant of :59 */
+		s = 59;
+	i = 19;
+	if (i < n && (p[i] == '.' || p[i] == ',') && i + 1 < n &&
+	    p[i + 1] >= '0' && p[i + 1] <= '9') {
+		for (i++; i < n && p[i] >= '0' && p[i] <= '9'; i++) {
+			frac += (p[i] - '0') * scale;
+			scale /= 10;
+		}
+	}
+	secs = time_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
+	    h * 3600 + mi * 60 + s;
+	if (i < n && (p[i] == 'Z' || p[i] == 'z'))
+		i++;
+	else if (i < n && (p[i] == '+' || p[i] == '-')) {
+		sign = p[i] == '-' ? -1 : 1;
+		if (time_digits(p, n, i + 1, 2, &oh) != 0)
+			return 0;
+		if (i + 3 < n && p[i + 3] == ':') {
+			if (time_digits(p, n, i + 4, 2, &om) != 0)
+				return 0;
+			i += 6;
+		} else if (time_digits(p, n, i + 3, 2, &om) == 0)
+			i += 5;
+		else {
+			om = 0;
+			i += 3;
+		}
+		if (oh > 23 || om > 59)
+			return 0;
+		secs -= sign * (oh * 3600 + om * 60);
+	}
+	*ns = secs * NS_PER_SEC + frac;
+	return i;
+}
+
+int
+time_parse_epoch(const char *p, size_t n, int64_t *ns)
+{
+	int64_t whole = 0, frac = 0, scale = 100000000;
+	size_t i = 0, digits = 0;
+
+	if (n == 0 || n > 40)
+		return -1;
+	for (; i < n && p[i] >= '0' && p[i] <= '9'; i++, digits++) {
+		if (digits >= 19)
+			return -1;
+		whole = whole * 10 + (p[i] - '0');
+	}
+	if (digits == 0)
+		return -1;
+	if (i < n && p[i] == '.') {
+		for (i++; i < n && p[i] >= '0' && p[i] <= '9'; i++) {
+			frac += (p[i] - '0') * scale;
+			scale /= 10;
+		}
+	}
+	if (i != n)
+		return -1;
+	/* Seconds up to year 5138, then ms, us, ns: what loggers write. */
+	if (whole < 100000000000LL) {
+		*ns = whole * NS_PER_SEC + frac;
+	} else if (whole < 100000000000000LL)
+		*ns = whole * 1000000 + frac / 1000;
+	else if (whole < 100000000000000000LL)
+		*ns = whole * 1000 + frac / 1000000;
+	else
+		*ns = whole;
+	return 0;
+}

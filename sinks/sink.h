@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/* sink.h: the sink and encoder contracts, and their registries. */
+#ifndef SINK_H
+#define SINK_H
+
+#include <uv.h>
+
+#include "agent.h"
+#include "batch.h"
+#include "buf.h"
+#include "conf.h"
+
+struct sink;
+
+/* status 0: the batch is durable at the destination; < 0: it is not. */
+typedef void (*sink_done_fn)(struct sink *s, struct batch *b, int status);
+typedef void (*sink_closed_fn)(struct sink *s);
+
+/*
+ * A destination. The sink owns its loop handles; the core owns batches
+ * and decides what to do with a failure.
+ */
+struct sink_ops {
+	const char *name;
+	const char *help;
+	const struct conf_option *options; /* the sink's keys, NULL-terminated */
+	size_t opts_size;	/* size of the struct the options fill */
+
+	/* Take resources. Fails now (negative, with a message logged). */
+	int (*open)(struct sink *s, uv_loop_t *loop);
+
+	/*
+	 * Borrow b until done. A negative return means refused now and done
+	 * never runs; 0 means done runs exactly once, later, on the loop,
+	 * with status 0 only once the batch is durable (written, 2xx,
+	 * spooled). Batches are delivered in the order they were written.
+	 */
+	int (*write)(struct sink *s, struct batch *b, sink_done_fn done);
+
+	/*
+	 * Like uv_close: no write after it; pending batches finish (done is
+	 * called for each) and then closed runs once, later, on the loop.
+	 */
+	void (*close)(struct sink *s, sink_closed_fn closed);
+};
+
+/* One instance of a sink. */
+struct sink {
+	const struct sink_ops *ops;
+	const struct conf_sink *conf;	/* valid during open() only */
+	char *name;		/* the config's name, or "stdout" etc. */
+	void *priv;		/* the sink's own state */
+	void *owner;		/* the pipeline that writes to it */
+	unsigned nsources;	/* sources feeding it: name them when several */
+	unsigned inflight;	/* batches written and not yet done */
+	int closing;
+	unsigned gen;		/* which config made it; see pipeline_retire_sinks */
+	struct sink *next;	/* in the pipeline's list */
+};
+
+extern const struct sink_ops *const sink_table[];
+const struct sink_ops *sink_find(const char *name);
+const char *sink_names(void);
+
+/* Encoders: pure functions from events to bytes. */
+struct encode_opts {
+	int color;		/* ANSI colours (pretty only) */
+	int show_source;	/* name the source on each line (pretty only) */
+};
+
+struct encoder_ops {
+	const char *name;
+	const char *help;
+	/*
+	 * Append the events to out. Returns 0 or AGENT_E_TOOBIG when out hit
+	 * its cap (out then holds the events that fitted, whole).
+	 */
+	int (*encode)(const struct encode_opts *o, const struct event *ev,
+	    size_t nev, struct buf *out);
+};
+
+extern const struct encoder_ops enc_ndjson;
+extern const struct encoder_ops enc_pretty;
+extern const struct sink_ops sink_stdout;
+
+#endif

@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: MIT */
+/* stdout.c: events to standard output, as ndjson or pretty text. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "sink.h"
+#include "xmalloc.h"
+
+/* Write in pieces of about this much, so memory does not grow with a batch. */
+#define STDOUT_CHUNK	(1 << 20)
+#define STDOUT_RETRY_MS	20
+
+struct stdout_opts {
+	int encoding;
+	int color;
+};
+
+enum { STDOUT_ENC_AUTO, STDOUT_ENC_NDJSON, STDOUT_ENC_PRETTY };
+enum { STDOUT_COLOR_AUTO, STDOUT_COLOR_ALWAYS, STDOUT_COLOR_NEVER };
+
+static const char *const stdout_encodings[] = { "auto", "ndjson", "pretty", NULL };
+static const char *const stdout_colors[] = { "auto", "always", "never", NULL };
+
+static const struct conf_option stdout_options[] = {
+	{ "encoding", CONF_ENUM, "auto", offsetof(struct stdout_opts, encoding),
+	  0, 0, stdout_encodings, 0,
+	  "auto: pretty on a terminal, ndjson otherwise" },
+	{ "color", CONF_ENUM, "auto", offsetof(struct stdout_opts, color), 0, 0,
+	  stdout_colors, 0,
+	  "auto: colours on a terminal unless NO_COLOR is set or TERM is dumb" },
+	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL },
+};
+
+struct stdout_item {
+	struct batch *b;
+	sink_done_fn done;
+	struct stdout_item *next;
+};
+
+struct stdout_sink {
+	struct sink *sink;
+	uv_loop_t *loop;
+	uv_fs_t req;
+	uv_timer_t retry;
+	const struct encoder_ops *enc;
+	struct encode_opts eo;
+	struct buf out;
+	size_t written;		/* of out, by the writes so far */
+	struct stdout_item *head, *tail;  /* waiting batches; head is current */
+	size_t next_ev;		/* of the current batch, not yet encoded */
+	int busy;		/* a write or a retry timer is pending */
+	sink_closed_fn closed;
+};
+
+static void stdout_pump(struct stdout_sink *ss);
+
+static int
+stdout_open(struct sink *s, uv_loop_t *loop)
+{
+	const struct stdout_opts *o = s->conf->opts;
+	struct stdout_sink *ss = xcalloc(1, sizeof *ss);
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+	int tty = isatty(STDOUT_FILENO);
+
+	ss->sink = s;
+	ss->loop = loop;
+	ss->enc = o->encoding == STDOUT_ENC_PRETTY ||
+	    (o->encoding == STDOUT_ENC_AUTO && tty) ? &enc_pretty : &enc_ndjson;
+	ss->eo.color = o->color == STDOUT_COLOR_ALWAYS ||
+	    (o->color == STDOUT_COLOR_AUTO && tty && (nc == NULL || *nc == '\0') &&
+	    (term == NULL || strcmp(term, "dumb") != 0));
+	ss->eo.show_source = s->nsources > 1;
+	/* One event may be large (a 64 MiB line, escaped): cap, but high. */
+	buf_init(&ss->out, (size_t)1 << 30);
+	uv_timer_init(loop, &ss->retry);
+	ss->retry.data = ss;
+	s->priv = ss;
+	return 0;
+}
+
+static void
+stdout_finish(struct stdout_sink *ss, int status)
+{
+	struct stdout_item *it = ss->head;
+
+	ss->head = it->next;
+	if (ss->head == NULL)
+		ss->tail = NULL;
+	ss->next_ev = 0;
+	buf_clear(&ss->out);
+	ss->written = 0;
+	it->done(ss->sink, it->b, status);
+	free(it);
+}
+
+static void
+stdout_retry_cb(uv_timer_t *t)
+{
+	struct stdout_sink *ss = t->data;
+
+	ss->busy = 0;
+	stdout_pump(ss);
+}
+
+static void
+stdout_write_cb(uv_fs_t *req)
+{
+	struct stdout_sink *ss = req->data;
+	ssize_t r = req->result;
+
+	uv_fs_req_cleanup(req);
+	ss->busy = 0;
+	if (r == UV_EAGAIN || r == UV_EINTR) {
+		/* Someone made our stdout non-blocking: try again shortly. */
+		ss->busy = 1;
+		uv_timer_start(&ss->retry, stdout_retry_cb, STDOUT_RETRY_MS, 0);
+		return;
+	}
+	if (r < 0) {
+		if (r != UV_EPIPE)
+			log_error("stdout: write failed: %s", uv_strerror((int)r));
+		stdout_finish(ss, (int)r);
+	} else
+		ss->written += (size_t)r;
+	stdout_pump(ss);
+}
+
+static void
+stdout_closed_cb(uv_handle_t *h)
+{
+	struct stdout_sink *ss = h->data;
+	struct sink *s = ss->sink;
+	sink_closed_fn closed = ss->closed;
+
+	buf_free(&ss->out);
+	free(ss);
+	s->priv = NULL;
+	closed(s);
+}
+
+/* Encode and write until the queue is empty or a write is under way. */
+static void
+stdout_pump(struct stdout_sink *ss)
+{
+	struct batch *b;
+	size_t end;
+	uv_buf_t ub;
+	int rc;
+
+	while (!ss->busy) {
+		if (ss->written < ss->out.len) {
+			ub = uv_buf_init(ss->out.p + ss->written,
+			    (unsigned)(ss->out.len - ss->written));
+			ss->req.data = ss;
+			rc = uv_fs_write(ss->loop, &ss->req, STDOUT_FILENO, &ub, 1,
+			    -1, stdout_write_cb);
+			if (rc == 0) {
+				ss->busy = 1;
+				return;
+			}
+			log_error("stdout: write failed: %s", uv_strerror(rc));
+			stdout_finish(ss, rc);
+			continue;
+		}
+		if (ss->head == NULL)
+			break;
+		b = ss->head->b;
+		if (ss->next_ev == b->nevents) {
+			stdout_finish(ss, 0);
+			continue;
+		}
+		buf_clear(&ss->out);
+		ss->written = 0;
+		/* Encode whole events up to about one chunk. */
+		for (end = ss->next_ev; end < b->nevents && ss->out.len < STDOUT_CHUNK;
+		    end++) {
+			if (ss->enc->encode(&ss->eo, &b->events[end], 1, &ss->out) != 0) {
+				log_error("stdout: an event of %zu bytes does not fit the output buffer; skipped",
+				    b->events[end].message.n);
+				buf_clear(&ss->out);
+			}
+		}
+		ss->next_ev = end;
+	}
+	if (ss->head == NULL && ss->closed != NULL && !ss->busy &&
+	    !uv_is_closing((uv_handle_t *)&ss->retry))
+		uv_close((uv_handle_t *)&ss->retry, stdout_closed_cb);
+}
+
+static int
+stdout_write(struct sink *s, struct batch *b, sink_done_fn done)
+{
+	struct stdout_sink *ss = s->priv;
+	struct stdout_item *it;
+
+	if (ss->closed != NULL)
+		return AGENT_E_CLOSED;
+	it = xmalloc(sizeof *it);
+	it->b = b;
+	it->done = done;
+	it->next = NULL;
+	if (ss->tail != NULL)
+		ss->tail->next = it;
+	else
+		ss->head = it;
+	ss->tail = it;
+	/*
+	 * Pump from a zero timer, not from here: done must run later, on the
+	 * loop, never inside write().
+	 */
+	if (!ss->busy) {
+		ss->busy = 1;
+		uv_timer_start(&ss->retry, stdout_retry_cb, 0, 0);
+	}
+	return 0;
+}
+
+static void
+stdout_close(struct sink *s, sink_closed_fn closed)
+{
+	struct stdout_sink *ss = s->priv;
+
+	ss->closed = closed;
+	if (!ss->busy)
+		stdout_pump(ss);
+}
+
+const struct sink_ops sink_stdout = {
+	.name = "stdout",
+	.help = "Events to standard output, as ndjson or as pretty text for a terminal.",
+	.options = stdout_options,
+	.opts_size = sizeof(struct stdout_opts),
+	.open = stdout_open,
+	.write = stdout_write,
+	.close = stdout_close,
+};
