@@ -66,18 +66,26 @@ linesplit_commit(struct linesplit *ls, size_t n, linesplit_fn fn, void *arg)
 	ls->len += n;
 	end = ls->buf + ls->len;
 	while ((nl = memchr(scan, '\n', (size_t)(end - scan))) != NULL) {
+		n = (size_t)(nl - start);
 		if (ls->skipping) {
-			ls->dropped_bytes += (size_t)(nl - start);
+			ls->dropped_bytes += n;
 			ls->skipping = 0;
+		} else if (n > ls->max_line) {
+			/* Whole, but too long: cut it like one still coming. */
+			size_t cut = linesplit_cut(start, ls->max_line, n);
+
+			linesplit_emit(start, cut, EVENT_TRUNCATED, fn, arg);
+			ls->truncated++;
+			ls->dropped_bytes += n - cut;
 		} else
-			linesplit_emit(start, (size_t)(nl - start), 0, fn, arg);
+			linesplit_emit(start, n, 0, fn, arg);
 		start = scan = nl + 1;
 	}
 	n = (size_t)(end - start);
 	if (ls->skipping) {
 		ls->dropped_bytes += n;
 		n = 0;
-	} else if (n >= ls->max_line) {
+	} else if (n > ls->max_line) {
 		size_t cut = linesplit_cut(start, ls->max_line, n);
 
 		linesplit_emit(start, cut, EVENT_TRUNCATED, fn, arg);
