@@ -402,6 +402,8 @@ run_agent(struct conf *c, const struct run_overrides *o)
 				break;
 			}
 	}
+	if (!r.stopping)
+		log_debug("started: %zu sources, %zu sinks", c->nsources, c->nsinks);
 	uv_run(r.loop, UV_RUN_DEFAULT);
 
 	log_debug("stopped: %llu lines, %llu events out, %llu filtered, %llu parse errors, %llu truncated, %llu events failed",

@@ -17,6 +17,7 @@
 #define TAIL_READ_MAX	(256u << 10)
 
 static void tail_try_open(struct source *s);
+static void tail_check_truncated(struct source *s);
 
 static void
 tail_kick_cb(uv_timer_t *t)
@@ -63,6 +64,8 @@ tail_read(struct source *s)
 	ssize_t r;
 	int err;
 
+	if (s->fd >= 0 && s->kind == SOURCE_FILE)
+		tail_check_truncated(s);
 	while (s->fd >= 0 && !s->paused && !s->ended) {
 		if (pipeline_busy(s->pipe)) {
 			s->paused = 1;	/* pipeline's on_drain resumes us */
@@ -105,19 +108,43 @@ tail_read(struct source *s)
 	pipeline_flush(s->pipe);
 }
 
+/*
+ * Was the file truncated under us? Either it is shorter than what we
+ * read, or it was emptied and refilled past our offset before we looked:
+ * then the byte before our offset is no longer the newline we read there.
+ */
+static int
+tail_truncated(struct source *s)
+{
+	struct stat st;
+	char c;
+
+	if (fstat(s->fd, &st) != 0 || s->offset == 0)
+		return 0;
+	if ((uint64_t)st.st_size < s->offset)
+		return 1;
+	return s->ls.len == 0 && !s->ls.skipping &&
+	    pread(s->fd, &c, 1, (off_t)s->offset - 1) == 1 && c != '\n';
+}
+
+static void
+tail_check_truncated(struct source *s)
+{
+	if (!tail_truncated(s))
+		return;
+	log_warn("\"%s\" was truncated; reading it again from the start", s->path);
+	s->offset = 0;
+	linesplit_reset(&s->ls);
+}
+
 /* Is the file at the path still ours? Rotation, truncation, deletion. */
 static void
 tail_check(struct source *s)
 {
 	struct stat st, fst;
 
-	if (fstat(s->fd, &fst) == 0 && (uint64_t)fst.st_size < s->offset) {
-		log_warn("\"%s\" was truncated from %llu to %lld bytes; reading it from the start",
-		    s->path, (unsigned long long)s->offset, (long long)fst.st_size);
-		s->offset = 0;
-		linesplit_reset(&s->ls);
-		tail_read(s);
-	}
+	tail_check_truncated(s);
+	tail_read(s);
 	if (stat(s->path, &st) == 0 && st.st_dev == s->dev && st.st_ino == s->ino) {
 		s->gone = 0;
 		return;
@@ -150,9 +177,7 @@ tail_tick_cb(uv_timer_t *t)
 		tail_try_open(s);
 		return;
 	}
-	tail_read(s);
-	if (s->fd >= 0 && s->kind == SOURCE_FILE)
-		tail_check(s);
+	tail_check(s);
 }
 
 static void

@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: MIT
+# lib.sh: sourced by every t/*.t. A small TAP library in the spirit of git's test-lib.sh.
+#   t_ok 'title' 'body'     run body (sh) in a subshell; ok or not ok, output shown on failure
+#   t_done                  print the plan; exit non-zero when any test failed
+#   t_cmp WANT GOT          diff -u, for use inside a body
+#   t_wait_for 'cond' SECS  poll until cond is true; the deadline scales with T_TIMEOUT_MULT
+#   t_bg CMD...             start CMD in the background; it is killed at exit
+#   t_need CMD [REASON]     skip the whole file when CMD is missing (fail under T_REQUIRE_PEERS=1)
+#   t_agent ARGS...         start logagent in the background: $T_TMP/out, $T_TMP/err, $AGENT_PID
+set -u
+T_SRC=${T_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
+T_BUILD=${T_BUILD:-$T_SRC}
+T_TIMEOUT_MULT=${T_TIMEOUT_MULT:-1}
+LOGAGENT=$T_BUILD/logagent
+LOGGEN=$T_BUILD/bench/loggen
+# shared/rigs beside the clone; CI exports T_RIGS so distcheck's copy finds it too.
+T_RIGS=${T_RIGS:-$(cd "$T_SRC/../shared/rigs" 2>/dev/null && pwd || echo /nonexistent)}
+T_NAME=$(basename "$0" .t)
+mkdir -p "$T_BUILD/t/trash"
+T_TMP=$(mktemp -d "$T_BUILD/t/trash/$T_NAME.XXXXXX")
+T_N=0
+T_FAILED=0
+T_PIDS=
+
+t_cleanup() {
+	for p in $T_PIDS; do kill -9 "$p" 2>/dev/null; done
+	if [ "$T_FAILED" = 0 ] && [ -z "${T_KEEP:-}" ]; then rm -rf "$T_TMP"; fi
+}
+trap t_cleanup EXIT
+trap 'exit 130' INT TERM
+
+t_ok() {
+	T_N=$((T_N + 1))
+	if ( eval "$2" ) >"$T_TMP/.t_out" 2>&1; then
+		echo "ok $T_N - $1"
+	else
+		T_FAILED=$((T_FAILED + 1))
+		echo "not ok $T_N - $1"
+		sed 's/^/#   /' "$T_TMP/.t_out" | head -40
+		echo "#   (files kept in $T_TMP)"
+	fi
+}
+
+t_skip() {
+	T_N=$((T_N + 1))
+	echo "ok $T_N - $1 # SKIP $2"
+}
+
+t_done() {
+	echo "1..$T_N"
+	[ "$T_FAILED" = 0 ]
+	exit $?
+}
+
+t_cmp() {
+	diff -u "$1" "$2"
+}
+
+t_wait_for() {
+	_end=$(( $(date +%s%N) / 1000000 + ${2:-10} * 1000 * T_TIMEOUT_MULT ))
+	while ! eval "$1" 2>/dev/null; do
+		if [ $(( $(date +%s%N) / 1000000 )) -ge $_end ]; then
+			echo "t_wait_for: timed out after ${2:-10}s: $1" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+t_bg() {
+	"$@" &
+	T_PIDS="$T_PIDS $!"
+	T_BG_PID=$!
+}
+
+t_need() {
+	command -v "$1" >/dev/null 2>&1 && return 0
+	[ -x "$1" ] && return 0
+	if [ "${T_REQUIRE_PEERS:-0}" = 1 ]; then
+		echo "not ok 1 - needs $1 (${2:-missing}), and T_REQUIRE_PEERS=1"
+		echo "1..1"
+		exit 1
+	fi
+	echo "1..0 # SKIP needs $1 (${2:-missing})"
+	exit 0
+}
+
+t_agent() {
+	"$LOGAGENT" "$@" >"$T_TMP/out" 2>"$T_TMP/err" &
+	AGENT_PID=$!
+	T_PIDS="$T_PIDS $AGENT_PID"
+}
+
+# t_stop_agent SIGNAL: signal the agent and wait for it; sets AGENT_RC.
+t_stop_agent() {
+	kill -"$1" "$AGENT_PID" 2>/dev/null
+	wait "$AGENT_PID"
+	AGENT_RC=$?
+}
+
+# t_lines FILE: the number of lines in FILE (0 when it is missing).
+t_lines() {
+	if [ -f "$1" ]; then wc -l <"$1" | tr -d ' '; else echo 0; fi
+}
+
+# t_seqs FILE: the seq numbers of loggen's lines (JSON "seq":N or plain seq=N)
+# found in FILE, one per line, sorted.
+t_seqs() {
+	grep -oE '("seq":|seq=)[0-9]+' "$1" | grep -oE '[0-9]+$' | sort -n
+}
