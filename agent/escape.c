@@ -55,72 +55,51 @@ esc_is_bidi(uint32_t c)
 	    c == 0x200e || c == 0x200f || c == 0x061c;
 }
 
-/* Bytes that can be copied as they are in both escapings. */
+enum esc_mode {
+	ESC_JSON,	/* inside a JSON string */
+	ESC_TEXT,	/* for a terminal */
+	ESC_RAW,	/* JSON text already valid but for its UTF-8 */
+};
+
+/* Bytes copied as they are, in runs: the fast path. */
 static inline int
-esc_plain_byte(unsigned char c)
+esc_plain_byte(unsigned char c, enum esc_mode m)
 {
-	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+	if (m == ESC_RAW)
+		return c < 0x80;
+	return c >= 0x20 && c < 0x7f && (m == ESC_TEXT || (c != '"' && c != '\\'));
 }
 
-int
-esc_json_string(struct buf *b, const char *s, size_t n)
+/* One ASCII byte that is not plain: a named escape or a numeric one. */
+static int
+esc_ascii(struct buf *b, unsigned char c, enum esc_mode m)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, run, len;
-	uint32_t c;
 	char tmp[8];
-	int rc;
 
-	if ((rc = buf_putc(b, '"')) != 0)
-		return rc;
-	while (i < n) {
-		for (run = i; run < n && esc_plain_byte(p[run]); run++)
-			;
-		if (run > i) {
-			if ((rc = buf_append(b, p + i, run - i)) != 0)
-				return rc;
-			i = run;
-			continue;
-		}
-		c = p[i];
-		len = 1;
-		switch (c) {
-		case '"':
-			rc = buf_append(b, "\\\"", 2);
-			break;
-		case '\\':
-			rc = buf_append(b, "\\\\", 2);
-			break;
-		case '\n':
-			rc = buf_append(b, "\\n", 2);
-			break;
-		case '\r':
-			rc = buf_append(b, "\\r", 2);
-			break;
-		case '\t':
-			rc = buf_append(b, "\\t", 2);
-			break;
-		default:
-			if (c >= 0x80 && (len = utf8_decode(p + i, n - i, &c)) == 0) {
-				/* Invalid: one U+FFFD per bad byte, as WHATWG does. */
-				len = 1;
-				rc = buf_append(b, "\xef\xbf\xbd", 3);
-			} else if (c < 0x20 || c == 0x7f ||
-			    (c >= 0x80 && c < 0xa0) || esc_is_bidi(c)) {
-				snprintf(tmp, sizeof tmp, "\\u%04x", (unsigned)c);
-				rc = buf_append(b, tmp, 6);
-			} else
-				rc = buf_append(b, p + i, len);
-		}
-		if (rc != 0)
-			return rc;
-		i += len;
+	switch (c) {
+	case '\n':
+		return buf_append(b, "\\n", 2);
+	case '\r':
+		return buf_append(b, "\\r", 2);
+	case '\t':
+		return buf_append(b, "\\t", 2);
+	case '"':
+		return buf_append(b, "\\\"", 2);
+	case '\\':
+		return buf_append(b, "\\\\", 2);
 	}
-	return buf_putc(b, '"');
+	if (m == ESC_TEXT && c == 0x1b)
+		return buf_append(b, "\\e", 2);
+	if (m == ESC_TEXT) {
+		snprintf(tmp, sizeof tmp, "\\x%02x", c);
+		return buf_append(b, tmp, 4);
+	}
+	snprintf(tmp, sizeof tmp, "\\u%04x", c);
+	return buf_append(b, tmp, 6);
 }
 
-int
-esc_text(struct buf *b, const char *s, size_t n)
+static int
+esc_run(struct buf *b, const char *s, size_t n, enum esc_mode m)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, run, len;
@@ -129,46 +108,55 @@ esc_text(struct buf *b, const char *s, size_t n)
 	int rc;
 
 	while (i < n) {
-		for (run = i; run < n && p[run] >= 0x20 && p[run] < 0x7f; run++)
+		for (run = i; run < n && esc_plain_byte(p[run], m); run++)
 			;
 		if (run > i) {
 			if ((rc = buf_append(b, p + i, run - i)) != 0)
 				return rc;
-			i = run;
-			continue;
+			if ((i = run) == n)
+				break;
 		}
-		c = p[i];
-		len = 1;
-		switch (c) {
-		case '\n':
-			rc = buf_append(b, "\\n", 2);
-			break;
-		case '\r':
-			rc = buf_append(b, "\\r", 2);
-			break;
-		case '\t':
-			rc = buf_append(b, "\\t", 2);
-			break;
-		case 0x1b:
-			rc = buf_append(b, "\\e", 2);
-			break;
-		default:
-			if (c >= 0x80 && (len = utf8_decode(p + i, n - i, &c)) == 0) {
-				len = 1;
-				snprintf(tmp, sizeof tmp, "\\x%02x", (unsigned)p[i]);
+		if (p[i] < 0x80) {
+			rc = esc_ascii(b, p[i], m);
+			len = 1;
+		} else if ((len = utf8_decode(p + i, n - i, &c)) == 0) {
+			/* Invalid: one U+FFFD per bad byte, as WHATWG does. */
+			len = 1;
+			if (m == ESC_TEXT) {
+				snprintf(tmp, sizeof tmp, "\\x%02x", p[i]);
 				rc = buf_append(b, tmp, 4);
-			} else if (c < 0x20 || c == 0x7f) {
-				snprintf(tmp, sizeof tmp, "\\x%02x", (unsigned)c);
-				rc = buf_append(b, tmp, 4);
-			} else if ((c >= 0x80 && c < 0xa0) || esc_is_bidi(c)) {
-				snprintf(tmp, sizeof tmp, "\\u%04x", (unsigned)c);
-				rc = buf_append(b, tmp, 6);
 			} else
-				rc = buf_append(b, p + i, len);
-		}
+				rc = buf_append(b, "\xef\xbf\xbd", 3);
+		} else if (m != ESC_RAW && (c < 0xa0 || esc_is_bidi(c))) {
+			snprintf(tmp, sizeof tmp, "\\u%04x", (unsigned)c);
+			rc = buf_append(b, tmp, 6);
+		} else
+			rc = buf_append(b, p + i, len);
 		if (rc != 0)
 			return rc;
 		i += len;
 	}
 	return 0;
+}
+
+int
+esc_json_string(struct buf *b, const char *s, size_t n)
+{
+	int rc;
+
+	if ((rc = buf_putc(b, '"')) != 0 || (rc = esc_run(b, s, n, ESC_JSON)) != 0)
+		return rc;
+	return buf_putc(b, '"');
+}
+
+int
+esc_text(struct buf *b, const char *s, size_t n)
+{
+	return esc_run(b, s, n, ESC_TEXT);
+}
+
+int
+esc_json_raw(struct buf *b, const char *s, size_t n)
+{
+	return esc_run(b, s, n, ESC_RAW);
 }

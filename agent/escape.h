@@ -31,4 +31,10 @@ int	esc_json_string(struct buf *b, const char *p, size_t n);
  */
 int	esc_text(struct buf *b, const char *p, size_t n);
 
+/*
+ * Append JSON text that a parser has checked (a nested object or array)
+ * with its invalid UTF-8 replaced by U+FFFD, so the output stays valid.
+ */
+int	esc_json_raw(struct buf *b, const char *p, size_t n);
+
 #endif

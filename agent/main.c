@@ -114,12 +114,12 @@ int
 main(int argc, char **argv)
 {
 	struct option longopts[MAIN_NOPTIONS + 1];
-	struct run_overrides ov = { NULL, NULL, NULL, 0 };
-	const char *config = NULL, *log_level = NULL;
+	struct run_overrides ov = { NULL, NULL, NULL, NULL, 0 };
+	const char *config = NULL;
 	struct conf *c = NULL;
 	struct conf_err err;
 	struct buf ref;
-	int ch, check = 0, i, l, rc;
+	int ch, check = 0, i, rc;
 
 	memset(longopts, 0, sizeof longopts);
 	for (i = 0; i < (int)MAIN_NOPTIONS; i++)
@@ -155,7 +155,7 @@ main(int argc, char **argv)
 			ov.no_color = 1;
 			break;
 		case OPT_LOG_LEVEL:
-			log_level = optarg;
+			ov.log_level = optarg;
 			break;
 		case OPT_REFERENCE:
 			buf_init(&ref, 1 << 20);
@@ -200,18 +200,6 @@ main(int argc, char **argv)
 		for (i = 0; i < argc; i++)
 			conf_add_source(c, argv[i]);
 		conf_add_sink(c, &sink_stdout);
-	}
-	if (log_level != NULL) {
-		for (l = 0; conf_level_choices[l] != NULL; l++)
-			if (strcmp(conf_level_choices[l], log_level) == 0)
-				break;
-		if (conf_level_choices[l] == NULL) {
-			fprintf(stderr, "logagent: --log-level: expected one of debug, info, warn, error, fatal, got \"%s\"\n",
-			    log_level);
-			conf_free(c);
-			return 2;
-		}
-		c->log_level = l;
 	}
 	if (run_apply_overrides(c, &ov, &err) != 0) {
 		fprintf(stderr, "logagent: %s\n", err.msg);

@@ -171,7 +171,6 @@ pipeline_parse(struct pipeline *p, const void *src, const char *name,
 	struct batch *b = p->cur;
 	struct arena_mark mark;
 	struct event *ev = &b->events[b->nevents];
-	struct slice perr;
 	char *copy;
 	int rc;
 
@@ -191,19 +190,10 @@ pipeline_parse(struct pipeline *p, const void *src, const char *name,
 	ev->message = (struct slice){ copy, n };
 	ev->source = p->name;
 	p->pctx.arena = &b->arena;
-	rc = format->parse(&p->pctx, copy, n, ev);
-	if (rc == PARSE_DECLINED) {
-		/* Nothing is lost: the line is kept as text, with the reason. */
-		perr = ev->parse_error;
-		memset(ev, 0, sizeof *ev);
-		ev->time_ns = recv_ns;
-		ev->level = LEVEL_INFO;
-		ev->flags = flags | EVENT_TIME_RECV;
-		ev->message = (struct slice){ copy, n };
-		ev->source = p->name;
-		rc = parser_plain.parse(&p->pctx, copy, n, ev);
-		ev->parse_error = perr;
+	rc = parser_run(format, &p->pctx, copy, n, ev);
+	if (rc == 1) {
 		p->stats.parse_errors++;
+		rc = 0;
 	}
 	if (rc != 0) {
 		arena_rewind(&b->arena, mark);

@@ -45,26 +45,34 @@ run_max_line(const struct conf *c)
 	return m;
 }
 
+/* A level name from the command line, or -1 with err saying what was wanted. */
+static int
+run_level(const char *name, const char *option, struct conf_err *err)
+{
+	int l;
+
+	for (l = 0; conf_level_choices[l] != NULL; l++)
+		if (strcmp(conf_level_choices[l], name) == 0)
+			return l;
+	snprintf(err->msg, sizeof err->msg,
+	    "%s: expected one of debug, info, warn, error, fatal, got \"%s\"",
+	    option, name);
+	return -1;
+}
+
 int
 run_apply_overrides(struct conf *c, const struct run_overrides *o,
     struct conf_err *err)
 {
 	const struct parser_ops *fmt = NULL;
 	size_t i;
-	int l;
 
-	if (o->level != NULL) {
-		for (l = 0; conf_level_choices[l] != NULL; l++)
-			if (strcmp(conf_level_choices[l], o->level) == 0)
-				break;
-		if (conf_level_choices[l] == NULL) {
-			snprintf(err->msg, sizeof err->msg,
-			    "--level: expected one of debug, info, warn, error, fatal, got \"%s\"",
-			    o->level);
-			return AGENT_E_CONFIG;
-		}
-		c->pipeline.level = l;
-	}
+	if (o->level != NULL &&
+	    (c->pipeline.level = run_level(o->level, "--level", err)) < 0)
+		return AGENT_E_CONFIG;
+	if (o->log_level != NULL &&
+	    (c->log_level = run_level(o->log_level, "--log-level", err)) < 0)
+		return AGENT_E_CONFIG;
 	if (o->format != NULL) {
 		if ((fmt = parser_find(o->format)) == NULL) {
 			snprintf(err->msg, sizeof err->msg,

@@ -10,6 +10,7 @@ struct run_overrides {
 	const char *level;	/* NULL: as configured */
 	const char *format;
 	const char *output;	/* "pretty" or "ndjson" for stdout sinks */
+	const char *log_level;
 	int no_color;
 };
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* field.c: adding fields to an event, shared by every parser. */
+/* field.c: what every parser shares: adding fields, declining, falling back to plain. */
 #include "config.h"
 
 #include <stdio.h>
@@ -65,4 +65,22 @@ parser_decline(const struct parse_ctx *ctx, struct event *ev,
 	else
 		ev->parse_error = (struct slice){ format, strlen(format) };
 	return PARSE_DECLINED;
+}
+
+int
+parser_run(const struct parser_ops *ops, const struct parse_ctx *ctx,
+    const char *line, size_t n, struct event *ev)
+{
+	struct event init = *ev;
+	struct slice perr;
+	int rc;
+
+	if ((rc = ops->parse(ctx, line, n, ev)) != PARSE_DECLINED)
+		return rc;
+	perr = ev->parse_error;
+	*ev = init;
+	if ((rc = parser_plain.parse(ctx, line, n, ev)) != 0)
+		return rc;
+	ev->parse_error = perr;
+	return 1;
 }

@@ -215,16 +215,18 @@ json_literal(struct json_scan *s, const char *word, size_t len)
 	return 0;
 }
 
+static int json_value(struct json_scan *s, struct slice *val,
+    enum field_type *type, unsigned depth, int decode);
+
 /* Check a nested object or array without keeping anything: it stays raw text. */
 static int
-json_skip(struct json_scan *s, unsigned depth)
+json_container(struct json_scan *s, unsigned depth)
 {
 	struct slice dummy;
+	enum field_type type;
 	char close;
 	int rc;
 
-	if (depth > s->ctx->max_depth)
-		JSON_FAIL(s, "nested too deeply");
 	close = s->p[s->i] == '{' ? '}' : ']';
 	s->i++;
 	json_ws(s);
@@ -245,29 +247,7 @@ json_skip(struct json_scan *s, unsigned depth)
 			s->i++;
 			json_ws(s);
 		}
-		if (s->i >= s->n)
-			JSON_FAIL(s, "truncated");
-		switch (s->p[s->i]) {
-		case '{':
-		case '[':
-			rc = json_skip(s, depth + 1);
-			break;
-		case '"':
-			rc = json_string(s, &dummy, 0);
-			break;
-		case 't':
-			rc = json_literal(s, "true", 4);
-			break;
-		case 'f':
-			rc = json_literal(s, "false", 5);
-			break;
-		case 'n':
-			rc = json_literal(s, "null", 4);
-			break;
-		default:
-			rc = json_number(s);
-		}
-		if (rc != 0)
+		if ((rc = json_value(s, &dummy, &type, depth + 1, 0)) != 0)
 			return rc;
 		json_ws(s);
 		if (s->i >= s->n)
@@ -284,9 +264,14 @@ json_skip(struct json_scan *s, unsigned depth)
 	}
 }
 
-/* A value at s->i: its text (decoded for strings) and type. */
+/*
+ * A value at s->i, depth levels down: its text and type. Strings are
+ * decoded when decode is set; objects and arrays are checked and kept as
+ * their raw text.
+ */
 static int
-json_value(struct json_scan *s, struct slice *val, enum field_type *type)
+json_value(struct json_scan *s, struct slice *val, enum field_type *type,
+    unsigned depth, int decode)
 {
 	size_t start = s->i;
 	int rc;
@@ -296,11 +281,13 @@ json_value(struct json_scan *s, struct slice *val, enum field_type *type)
 	switch (s->p[s->i]) {
 	case '"':
 		*type = FIELD_STRING;
-		return json_string(s, val, 1);
+		return json_string(s, val, decode);
 	case '{':
 	case '[':
 		*type = FIELD_RAW;
-		rc = json_skip(s, 2);
+		if (depth > s->ctx->max_depth)
+			JSON_FAIL(s, "nested too deeply");
+		rc = json_container(s, depth);
 		break;
 	case 't':
 		*type = FIELD_BOOL;
@@ -427,7 +414,7 @@ json_parse(const struct parse_ctx *ctx, const char *line, size_t n,
 		}
 		s.i++;
 		json_ws(&s);
-		if ((rc = json_value(&s, &val, &type)) != 0)
+		if ((rc = json_value(&s, &val, &type, 2, 1)) != 0)
 			goto fail;
 		if ((rc = json_member(&s, ev, &seen, key, val, type)) != 0)
 			goto fail;

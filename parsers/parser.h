@@ -74,6 +74,16 @@ int	parser_add_field(const struct parse_ctx *ctx, struct event *ev,
 int	parser_decline(const struct parse_ctx *ctx, struct event *ev,
 	    const char *format, const char *why, size_t at);
 
+/*
+ * Parse a line the way the pipeline does: with ops, and when ops declines,
+ * as plain text carrying ops's parse_error, so no line is ever lost. ev is
+ * set up by the caller (time, level info, flags, message, source) and put
+ * back that way before the fallback. Returns 0, 1 when the fallback was
+ * used, or AGENT_E_TOOBIG when the arena is full.
+ */
+int	parser_run(const struct parser_ops *ops, const struct parse_ctx *ctx,
+	    const char *line, size_t n, struct event *ev);
+
 extern const struct parser_ops parser_json;
 extern const struct parser_ops parser_plain;
 extern const struct parser_ops parser_auto;

@@ -2,6 +2,7 @@
 /* registry.c: the list of formats. Adding one is a file and a line here. */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "parser.h"
@@ -27,5 +28,12 @@ parser_find(const char *name)
 const char *
 parser_names(void)
 {
-	return "auto, json, plain";
+	static char names[256];
+	size_t i, at = 0;
+
+	if (names[0] == '\0')
+		for (i = 0; parser_table[i] != NULL && at < sizeof names; i++)
+			at += (size_t)snprintf(names + at, sizeof names - at,
+			    "%s%s", i ? ", " : "", parser_table[i]->name);
+	return names;
 }

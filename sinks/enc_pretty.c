@@ -52,8 +52,8 @@ pretty_kv(struct buf *out, const char *k, size_t kn, struct slice v, int quote)
 		esc_text(out, v.p, v.n);
 }
 
-static int
-pretty_event(const struct encode_opts *o, const struct event *ev,
+static void
+pretty_encode(const struct encode_opts *o, const struct event *ev,
     struct buf *out)
 {
 	char ts[TIMEFMT_MAX];
@@ -102,24 +102,6 @@ pretty_event(const struct encode_opts *o, const struct event *ev,
 	if (o->color && (ev->nfields || ev->flags || ev->parse_error.n))
 		buf_puts(out, SGR_RESET);
 	buf_putc(out, '\n');
-	return out->failed ? AGENT_E_TOOBIG : 0;
-}
-
-static int
-pretty_encode(const struct encode_opts *o, const struct event *ev, size_t nev,
-    struct buf *out)
-{
-	size_t i, mark;
-
-	for (i = 0; i < nev; i++) {
-		mark = out->len;
-		out->failed = 0;
-		if (pretty_event(o, &ev[i], out) != 0) {
-			out->len = mark;
-			return AGENT_E_TOOBIG;
-		}
-	}
-	return 0;
 }
 
 const struct encoder_ops enc_pretty = {

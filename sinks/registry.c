@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* registry.c: the list of sinks. Adding one is a file and a line here. */
+/* registry.c: the list of sinks (adding one is a file and a line here), and running encoders. */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "sink.h"
@@ -25,5 +26,30 @@ sink_find(const char *name)
 const char *
 sink_names(void)
 {
-	return "stdout";
+	static char names[256];
+	size_t i, at = 0;
+
+	if (names[0] == '\0')
+		for (i = 0; sink_table[i] != NULL && at < sizeof names; i++)
+			at += (size_t)snprintf(names + at, sizeof names - at,
+			    "%s%s", i ? ", " : "", sink_table[i]->name);
+	return names;
+}
+
+int
+encoder_run(const struct encoder_ops *enc, const struct encode_opts *o,
+    const struct event *ev, size_t nev, struct buf *out)
+{
+	size_t i, mark;
+
+	for (i = 0; i < nev; i++) {
+		mark = out->len;
+		out->failed = 0;
+		enc->encode(o, &ev[i], out);
+		if (out->failed) {
+			out->len = mark;
+			return AGENT_E_TOOBIG;
+		}
+	}
+	return 0;
 }

@@ -72,12 +72,20 @@ struct encoder_ops {
 	const char *name;
 	const char *help;
 	/*
-	 * Append the events to out. Returns 0 or AGENT_E_TOOBIG when out hit
-	 * its cap (out then holds the events that fitted, whole).
+	 * Append one event to out. May leave a partial event behind when
+	 * out hits its cap: encoder_run() takes that back.
 	 */
-	int (*encode)(const struct encode_opts *o, const struct event *ev,
-	    size_t nev, struct buf *out);
+	void (*encode)(const struct encode_opts *o, const struct event *ev,
+	    struct buf *out);
 };
+
+/*
+ * Append ev[0..nev) to out with enc, whole events only. Returns 0, or
+ * AGENT_E_TOOBIG when out hit its cap (out then holds the events that
+ * fitted).
+ */
+int	encoder_run(const struct encoder_ops *enc, const struct encode_opts *o,
+	    const struct event *ev, size_t nev, struct buf *out);
 
 extern const struct encoder_ops enc_ndjson;
 extern const struct encoder_ops enc_pretty;

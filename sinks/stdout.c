@@ -179,7 +179,7 @@ stdout_pump(struct stdout_sink *ss)
 		/* Encode whole events up to about one chunk. */
 		for (end = ss->next_ev; end < b->nevents && ss->out.len < STDOUT_CHUNK;
 		    end++) {
-			if (ss->enc->encode(&ss->eo, &b->events[end], 1, &ss->out) != 0) {
+			if (encoder_run(ss->enc, &ss->eo, &b->events[end], 1, &ss->out) != 0) {
 				log_error("stdout: an event of %zu bytes does not fit the output buffer; skipped",
 				    b->events[end].message.n);
 				buf_clear(&ss->out);

@@ -60,11 +60,10 @@ run_case(const char *where, const char *fmtline, const char *input,
 	struct parse_ctx ctx;
 	struct arena a;
 	struct event ev;
-	struct slice perr;
 	struct encode_opts eo = { 0, 0 };
 	struct buf out;
 	size_t n;
-	int escaped, rc;
+	int escaped;
 
 	escaped = strstr(fmtline, " escaped") != NULL;
 	sscanf(fmtline, "%31s", fmt);
@@ -95,19 +94,9 @@ run_case(const char *where, const char *fmtline, const char *input,
 	ev.level = LEVEL_INFO;
 	ev.message = (struct slice){ line, n };
 	ev.source = SLICE_LIT("t");
-	rc = ops->parse(&ctx, line, n, &ev);
-	if (rc == PARSE_DECLINED) {
-		perr = ev.parse_error;
-		memset(&ev, 0, sizeof ev);
-		ev.flags = EVENT_TIME_RECV;
-		ev.level = LEVEL_INFO;
-		ev.message = (struct slice){ line, n };
-		ev.source = SLICE_LIT("t");
-		parser_plain.parse(&ctx, line, n, &ev);
-		ev.parse_error = perr;
-	}
+	parser_run(ops, &ctx, line, n, &ev);
 	buf_init(&out, 1 << 26);
-	enc_ndjson.encode(&eo, &ev, 1, &out);
+	encoder_run(&enc_ndjson, &eo, &ev, 1, &out);
 	if (out.len > 0)
 		out.len--;	/* the newline */
 	tap_is_mem(out.p, out.len, want, where);

@@ -35,15 +35,11 @@ fuzz_parse_one(const struct parser_ops *ops, const uint8_t *data, size_t size)
 	memset(&ev, 0, sizeof ev);
 	ev.message = (struct slice){ line, size };
 	ev.source = SLICE_LIT("fuzz");
-	if (ops->parse(&ctx, line, size, &ev) == PARSE_DECLINED) {
-		memset(&ev, 0, sizeof ev);
-		ev.message = (struct slice){ line, size };
-		parser_plain.parse(&ctx, line, size, &ev);
-	}
+	parser_run(ops, &ctx, line, size, &ev);
 	buf_init(&out, 1 << 26);
-	enc_ndjson.encode(&eo, &ev, 1, &out);
+	encoder_run(&enc_ndjson, &eo, &ev, 1, &out);
 	buf_clear(&out);
-	enc_pretty.encode(&eo, &ev, 1, &out);
+	encoder_run(&enc_pretty, &eo, &ev, 1, &out);
 	buf_free(&out);
 	arena_free(&a);
 	free(line);
