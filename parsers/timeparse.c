@@ -2,6 +2,8 @@
 /* timeparse.c: RFC 3339 and epoch timestamps, without the C library's time zone state. */
 #include "config.h"
 
+#include <stdint.h>
+
 #include "timeparse.h"
 
 #define NS_PER_SEC 1000000000LL
@@ -96,20 +98,23 @@ time_parse_rfc3339(const char *p, size_t n, int64_t *ns)
 			return 0;
 		secs -= sign * (oh * 3600 + om * 60);
 	}
-	*ns = secs * NS_PER_SEC + frac;
+	/* int64 nanoseconds span the years 1678 to 2261; outside is no time. */
+	if (__builtin_mul_overflow(secs, NS_PER_SEC, ns) ||
+	    __builtin_add_overflow(*ns, frac, ns))
+		return 0;
 	return i;
 }
 
 int
 time_parse_epoch(const char *p, size_t n, int64_t *ns)
 {
-	int64_t whole = 0, frac = 0, scale = 100000000;
+	int64_t whole = 0, frac = 0, scale = 100000000, mult, fdiv;
 	size_t i = 0, digits = 0;
 
 	if (n == 0 || n > 40)
 		return -1;
 	for (; i < n && p[i] >= '0' && p[i] <= '9'; i++, digits++) {
-		if (digits >= 19)
+		if (whole > (INT64_MAX - (p[i] - '0')) / 10)
 			return -1;
 		whole = whole * 10 + (p[i] - '0');
 	}
@@ -123,14 +128,25 @@ time_parse_epoch(const char *p, size_t n, int64_t *ns)
 	}
 	if (i != n)
 		return -1;
-	/* Seconds up to year 5138, then ms, us, ns: what loggers write. */
+	/*
+	 * Seconds below 1e11 (year 5138), then ms, us, ns: what loggers
+	 * write. Past what int64 nanoseconds hold (year 2262) is no time.
+	 */
 	if (whole < 100000000000LL) {
-		*ns = whole * NS_PER_SEC + frac;
-	} else if (whole < 100000000000000LL)
-		*ns = whole * 1000000 + frac / 1000;
-	else if (whole < 100000000000000000LL)
-		*ns = whole * 1000 + frac / 1000000;
-	else
-		*ns = whole;
+		mult = 1000000000;
+		fdiv = 1;
+	} else if (whole < 100000000000000LL) {
+		mult = 1000000;
+		fdiv = 1000;
+	} else if (whole < 100000000000000000LL) {
+		mult = 1000;
+		fdiv = 1000000;
+	} else {
+		mult = 1;
+		fdiv = 1000000000;
+	}
+	if (__builtin_mul_overflow(whole, mult, ns) ||
+	    __builtin_add_overflow(*ns, frac / fdiv, ns))
+		return -1;
 	return 0;
 }

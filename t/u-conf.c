@@ -150,7 +150,9 @@ main(void)
 	{
 		struct conf *c2 = NULL;
 
-		conf_parse("{\"log_level\":\"${LOGAGENT_T_SECRET}\"," GOOD_TAIL "}", 200, "t", &c2, &err);
+		const char *t = "{\"log_level\":\"${LOGAGENT_T_SECRET}\"," GOOD_TAIL "}";
+
+		conf_parse(t, strlen(t), "t", &c2, &err);
 		tap_ok(strstr(err.msg, "hunter2") == NULL, "the error does not show the value");
 		conf_free(c2);
 	}
