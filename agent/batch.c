@@ -24,6 +24,8 @@ batch_clear(struct batch *b)
 	b->pending = 0;
 	b->status = 0;
 	b->next = NULL;
+	b->nmarks = 0;
+	b->last_stream = NULL;
 }
 
 void
@@ -31,5 +33,7 @@ batch_free(struct batch *b)
 {
 	arena_free(&b->arena);
 	free(b->events);
+	free(b->marks);
 	b->events = NULL;
+	b->marks = NULL;
 }

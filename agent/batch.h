@@ -6,6 +6,9 @@
 #include "agent.h"
 #include "arena.h"
 
+struct ack_mark;
+struct ack_stream;
+
 /*
  * A batch owns its arena; every event in it, every line its events were
  * parsed from and every decoded string live there. Sinks borrow a batch
@@ -20,6 +23,13 @@ struct batch {
 	unsigned pending;	/* sinks that have not called done yet */
 	int status;		/* the first failure a sink reported, or 0 */
 	struct batch *next;	/* in the in-flight list or the free list */
+	/*
+	 * One mark per input file with lines in the batch (kept or filtered
+	 * out): done when the batch is, so checkpoints move past them.
+	 */
+	struct ack_mark **marks;
+	unsigned nmarks, marks_cap;
+	struct ack_stream *last_stream;	/* the stream marks[nmarks - 1] is of */
 };
 
 void	batch_init(struct batch *b, unsigned max_events, size_t chunk,

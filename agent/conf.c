@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -31,39 +32,91 @@ const char *const conf_level_choices[] = {
 
 static const struct conf_option conf_root_options[] = {
 	{ "state_dir", CONF_STRING, NULL, OPT(conf, state_dir), 0, 0, NULL, 0,
-	  "directory for the agent's state, created 0700; a group- or world-writable one is refused" },
+	  "directory for the agent's state, created 0700; a group- or world-writable one is refused", NULL },
 	{ "log_level", CONF_ENUM, "info", OPT(conf, log_level), 0, 0,
-	  conf_level_choices, 0, "least level of the agent's own log on stderr" },
-	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL },
+	  conf_level_choices, 0, "least level of the agent's own log on stderr", NULL },
+	{ "checkpoint_interval", CONF_MS, "1s", OPT(conf, checkpoint_interval_ms),
+	  10, 3600000, NULL, 0,
+	  "how often acknowledged offsets are saved to state_dir (and always at exit)", NULL },
+	{ "checkpoint_forget_after", CONF_MS, "7d", OPT(conf, checkpoint_forget_ms),
+	  60000, 3650LL * 86400000, NULL, 0,
+	  "checkpoints of files not seen for this long are forgotten", NULL },
+	{ "max_open_files", CONF_INT, "0", OPT(conf, max_open_files), 0, 1000000,
+	  NULL, 0,
+	  "files kept open at once; idle ones past it are closed and reopened by identity (0: from ulimit -n)", NULL },
+	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, NULL },
+};
+
+static const char *const conf_multiline_modes[] = {
+	"off", "start_pattern", "indent", NULL,
+};
+static const char *const conf_start_at[] = { "beginning", "end", NULL };
+static const char *const conf_watch[] = { "inotify", "poll", NULL };
+
+static const struct conf_option conf_multiline_options[] = {
+	{ "mode", CONF_ENUM, "off", OPT(conf_multiline, mode), 0, 0,
+	  conf_multiline_modes, 0,
+	  "start_pattern: a line matching start_pattern begins an event, others join it; indent: lines starting with a space or tab, or \"Caused by:\", join the one before", NULL },
+	{ "start_pattern", CONF_STRING, NULL, OPT(conf_multiline, start_pattern),
+	  0, 0, NULL, 0, "POSIX extended regular expression for the first line of an event", NULL },
+	{ "flush", CONF_MS, "1s", OPT(conf_multiline, flush_ms), 10, 600000,
+	  NULL, 0, "an event waiting this long for more lines is sent", NULL },
+	{ "max_lines", CONF_INT, "500", OPT(conf_multiline, max_lines), 1,
+	  100000, NULL, 0, "lines joined at most; then the event is sent", NULL },
+	{ "max_bytes", CONF_SIZE, "256KiB", OPT(conf_multiline, max_bytes), 256,
+	  64 << 20, NULL, 0, "bytes joined at most; then the event is sent", NULL },
+	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, NULL },
 };
 
 static const struct conf_option conf_pipeline_options[] = {
 	{ "level", CONF_ENUM, "debug", OPT(conf_pipeline, level), 0, 0,
-	  conf_level_choices, 0, "drop events below this level" },
+	  conf_level_choices, 0, "drop events below this level", NULL },
 	{ "max_fields", CONF_INT, "128", OPT(conf_pipeline, max_fields), 1,
-	  4096, NULL, 0, "fields kept per event; more are dropped and counted in _fields_dropped" },
-	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL },
+	  4096, NULL, 0, "fields kept per event; more are dropped and counted in _fields_dropped", NULL },
+	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, NULL },
 };
 
 static const struct conf_option conf_source_options[] = {
 	{ "path", CONF_STRING, NULL, OPT(conf_source, path), 0, 0, NULL,
-	  CONF_REQUIRED, "file to follow, or \"-\" for standard input" },
+	  CONF_REQUIRED, "file to follow, a glob such as /var/log/app/*.log, or \"-\" for standard input", NULL },
 	{ "name", CONF_STRING, NULL, OPT(conf_source, name), 0, 0, NULL, 0,
-	  "name shown in events as source (default: the path)" },
+	  "name shown in events as source (default: the path)", NULL },
 	{ "format", CONF_PARSER, "auto", OPT(conf_source, format), 0, 0, NULL,
-	  0, "line format: auto, json or plain" },
+	  0, "line format: auto, json or plain", NULL },
 	{ "max_line_bytes", CONF_SIZE, "64KiB", OPT(conf_source, max_line),
 	  256, 64 << 20, NULL, 0,
-	  "longer lines are cut there and the event marked truncated" },
-	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL },
+	  "longer lines are cut there and the event marked truncated", NULL },
+	{ "exclude", CONF_STRLIST, NULL, OPT(conf_source, exclude), 0, 0, NULL, 0,
+	  "glob patterns (fnmatch) of paths not to follow, e.g. [\"*.gz\"]", NULL },
+	{ "labels", CONF_STRMAP, NULL, OPT(conf_source, labels), 0, 0, NULL, 0,
+	  "fields added to every event of this source, e.g. {\"service\": \"api\"}", NULL },
+	{ "start_at", CONF_ENUM, "beginning", OPT(conf_source, start_at), 0, 0,
+	  conf_start_at, 0,
+	  "where to start in a file found at startup and never seen before; files that appear later are read from their beginning", NULL },
+	{ "watch", CONF_ENUM, "inotify", OPT(conf_source, watch), 0, 0,
+	  conf_watch, 0,
+	  "inotify, or poll (stat every poll_interval) for filesystems without inotify such as NFS", NULL },
+	{ "poll_interval", CONF_MS, "1s", OPT(conf_source, poll_interval_ms), 50,
+	  60000, NULL, 0,
+	  "how often paths are stat'ed and globs re-read: the safety net, and the only watch with poll", NULL },
+	{ "partial_flush", CONF_MS, "5s", OPT(conf_source, partial_flush_ms), 100,
+	  3600000, NULL, 0,
+	  "a last line without a newline is sent (marked partial) once no byte came for this long", NULL },
+	{ "rotate_wait", CONF_MS, "5s", OPT(conf_source, rotate_wait_ms), 0,
+	  3600000, NULL, 0,
+	  "a renamed or deleted file, read to its end, is closed once it has not grown for this long", NULL },
+	{ "multiline", CONF_OBJECT, NULL, OPT(conf_source, multiline), 0, 0, NULL,
+	  0, "join continuation lines into one event (stack traces)",
+	  conf_multiline_options },
+	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, NULL },
 };
 
 static const struct conf_option conf_sink_options[] = {
 	{ "type", CONF_STRING, NULL, OPT(conf_sink, type), 0, 0, NULL,
-	  CONF_REQUIRED, "which sink: stdout" },
+	  CONF_REQUIRED, "which sink: stdout", NULL },
 	{ "name", CONF_STRING, NULL, OPT(conf_sink, name), 0, 0, NULL, 0,
-	  "name used in the agent's log (default: the type)" },
-	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL },
+	  "name used in the agent's log (default: the type)", NULL },
+	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, NULL },
 };
 
 static const struct conf_table conf_root_table = {
@@ -230,6 +283,37 @@ conf_parse_size(const char *s, size_t *out)
 	return -1;
 }
 
+int
+conf_parse_ms(const char *s, long long *out)
+{
+	static const struct {
+		const char *unit;
+		long long mult;
+	} units[] = {
+		{ "", 1 }, { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
+		{ "h", 3600000 }, { "d", 86400000 },
+	};
+	long long v = 0;
+	const char *p = s;
+	size_t i;
+
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (LLONG_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (*p - '0');
+	}
+	for (i = 0; i < sizeof units / sizeof units[0]; i++)
+		if (strcmp(p, units[i].unit) == 0) {
+			if (v > LLONG_MAX / units[i].mult)
+				return -1;
+			*out = v * units[i].mult;
+			return 0;
+		}
+	return -1;
+}
+
 static void
 conf_expected(const struct conf_option *o, char *out, size_t len)
 {
@@ -258,7 +342,81 @@ conf_expected(const struct conf_option *o, char *out, size_t len)
 	case CONF_PARSER:
 		snprintf(out, len, "a format name (%s)", parser_names());
 		break;
+	case CONF_MS:
+		snprintf(out, len, "a duration like \"500ms\", \"5s\", \"24h\" or a whole number of ms, from %lld to %lld ms",
+		    o->min, o->max);
+		break;
+	case CONF_STRLIST:
+		snprintf(out, len, "an array of strings");
+		break;
+	case CONF_STRMAP:
+		snprintf(out, len, "an object of string values");
+		break;
+	case CONF_OBJECT:
+		snprintf(out, len, "an object");
+		break;
 	}
+}
+
+static void conf_path_push(struct conf_ctx *cx, size_t *save, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void conf_path_pop(struct conf_ctx *cx, size_t save);
+static int conf_apply(struct conf_ctx *cx, const cJSON *obj,
+    const struct conf_option *const *tables, void *const *bases,
+    size_t ntables, const char *const *skip);
+static void conf_defaults(const struct conf_option *opts, void *base);
+static void conf_free_strings(const struct conf_option *opts, void *base);
+
+/* An array of strings, an object of strings, or a nested object. */
+static int
+conf_set_compound(struct conf_ctx *cx, const struct conf_option *o, char *dst,
+    const cJSON *v, const char *want, const char *got)
+{
+	struct conf_strlist *l = (struct conf_strlist *)dst;
+	struct conf_strmap *m = (struct conf_strmap *)dst;
+	const struct conf_option *tables[1] = { o->sub };
+	void *bases[1] = { dst };
+	const cJSON *it;
+	char *text;
+	size_t save, i = 0;
+	int from_env, rc;
+
+	if (o->type == CONF_OBJECT) {
+		if (v == NULL) {
+			conf_defaults(o->sub, dst);
+			return 0;
+		}
+		return conf_apply(cx, v, tables, bases, 1, NULL);
+	}
+	if (v == NULL)
+		return 0;	/* empty */
+	if ((o->type == CONF_STRLIST && !cJSON_IsArray(v)) ||
+	    (o->type == CONF_STRMAP && !cJSON_IsObject(v)))
+		return conf_fail(cx, "expected %s, got %s", want, got);
+	cJSON_ArrayForEach(it, v) {
+		if (o->type == CONF_STRLIST)
+			conf_path_push(cx, &save, "[%zu]", i);
+		else
+			conf_path_push(cx, &save, ".%s", it->string);
+		i++;
+		if (!cJSON_IsString(it))
+			return conf_fail(cx, "expected a string");
+		if ((rc = conf_expand(cx, it->valuestring, &text, &from_env)) != 0)
+			return rc;
+		if (from_env)
+			log_secret_add(text, strlen(text));
+		if (o->type == CONF_STRLIST) {
+			l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+			l->v[l->n++] = text;
+		} else {
+			m->k = xrealloc(m->k, (m->n + 1) * sizeof *m->k);
+			m->v = xrealloc(m->v, (m->n + 1) * sizeof *m->v);
+			m->k[m->n] = xstrdup(it->string);
+			m->v[m->n++] = text;
+		}
+		conf_path_pop(cx, save);
+	}
+	return 0;
 }
 
 /*
@@ -293,6 +451,24 @@ conf_set(struct conf_ctx *cx, const struct conf_option *o, void *base,
 		snprintf(got, sizeof got, "a value that is not shown");
 
 	switch (o->type) {
+	case CONF_MS:
+		if (s != NULL) {
+			if (conf_parse_ms(s, &ll) != 0)
+				goto bad;
+		} else if (cJSON_IsNumber(v) && v->valuedouble >= 0 &&
+		    v->valuedouble == floor(v->valuedouble) && v->valuedouble < 9.0e15)
+			ll = (long long)v->valuedouble;
+		else
+			goto bad;
+		if (ll < o->min || ll > o->max)
+			goto bad;
+		*(long long *)dst = ll;
+		break;
+	case CONF_STRLIST:
+	case CONF_STRMAP:
+	case CONF_OBJECT:
+		rc = conf_set_compound(cx, o, dst, v, want, got);
+		break;
 	case CONF_STRING:
 		if (s == NULL)
 			goto bad;
@@ -372,10 +548,6 @@ conf_find_option(const struct conf_option *opts, const char *key)
 			return opts;
 	return NULL;
 }
-
-static void
-conf_path_push(struct conf_ctx *cx, size_t *save, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 static void
 conf_path_push(struct conf_ctx *cx, size_t *save, const char *fmt, ...)
@@ -465,7 +637,8 @@ conf_apply(struct conf_ctx *cx, const cJSON *obj,
 				    cx->path[0] ? "." : "", o->key);
 				return conf_fail(cx, "required key is missing");
 			}
-			if (o->def != NULL && (rc = conf_set(cx, o, bases[t], NULL)) != 0)
+			if ((o->def != NULL || o->type == CONF_OBJECT) &&
+			    (rc = conf_set(cx, o, bases[t], NULL)) != 0)
 				return rc;
 		}
 	}
@@ -499,7 +672,7 @@ conf_defaults(const struct conf_option *opts, void *base)
 	struct conf_ctx cx = { &err, "" };
 
 	for (; opts->key != NULL; opts++)
-		if (opts->def != NULL)
+		if (opts->def != NULL || opts->type == CONF_OBJECT)
 			conf_set(&cx, opts, base, NULL);
 }
 
@@ -543,6 +716,29 @@ conf_add_sink(struct conf *c, const struct sink_ops *ops)
 }
 
 static int
+conf_check_multiline(struct conf_ctx *cx, const struct conf_multiline *ml)
+{
+	char why[256];
+	size_t save;
+	regex_t re;
+	int rc;
+
+	if (ml->mode == MULTILINE_START && ml->start_pattern == NULL) {
+		conf_path_push(cx, &save, ".multiline.start_pattern");
+		return conf_fail(cx, "required when mode is \"start_pattern\"");
+	}
+	if (ml->start_pattern == NULL)
+		return 0;
+	if ((rc = regcomp(&re, ml->start_pattern, REG_EXTENDED | REG_NOSUB)) != 0) {
+		regerror(rc, &re, why, sizeof why);
+		conf_path_push(cx, &save, ".multiline.start_pattern");
+		return conf_fail(cx, "not a valid regular expression: %s", why);
+	}
+	regfree(&re);
+	return 0;
+}
+
+static int
 conf_sources(struct conf_ctx *cx, struct conf *c, const cJSON *arr)
 {
 	const struct conf_option *tables[1] = { conf_source_options };
@@ -563,6 +759,8 @@ conf_sources(struct conf_ctx *cx, struct conf *c, const cJSON *arr)
 		memset(s, 0, sizeof *s);
 		bases[0] = s;
 		if ((rc = conf_apply(cx, item, tables, bases, 1, NULL)) != 0)
+			return rc;
+		if ((rc = conf_check_multiline(cx, &s->multiline)) != 0)
 			return rc;
 		for (j = 0; j + 1 < c->nsources; j++)
 			if (strcmp(c->sources[j].path, s->path) == 0) {
@@ -818,9 +1016,44 @@ out:
 static void
 conf_free_strings(const struct conf_option *opts, void *base)
 {
-	for (; opts != NULL && opts->key != NULL; opts++)
-		if (opts->type == CONF_STRING)
-			free(*(char **)((char *)base + opts->offset));
+	struct conf_strlist *l;
+	struct conf_strmap *m;
+	char *p;
+	size_t i;
+
+	for (; opts != NULL && opts->key != NULL; opts++) {
+		p = (char *)base + opts->offset;
+		switch (opts->type) {
+		case CONF_STRING:
+			free(*(char **)p);
+			*(char **)p = NULL;
+			break;
+		case CONF_STRLIST:
+			l = (struct conf_strlist *)p;
+			for (i = 0; i < l->n; i++)
+				free(l->v[i]);
+			free(l->v);
+			l->v = NULL;
+			l->n = 0;
+			break;
+		case CONF_STRMAP:
+			m = (struct conf_strmap *)p;
+			for (i = 0; i < m->n; i++) {
+				free(m->k[i]);
+				free(m->v[i]);
+			}
+			free(m->k);
+			free(m->v);
+			m->k = m->v = NULL;
+			m->n = 0;
+			break;
+		case CONF_OBJECT:
+			conf_free_strings(opts->sub, p);
+			break;
+		default:
+			break;
+		}
+	}
 }
 
 void
@@ -853,19 +1086,31 @@ conf_reference_table(struct buf *out, const char *path, const char *help,
 		[CONF_STRING] = "string", [CONF_INT] = "integer",
 		[CONF_BOOL] = "boolean", [CONF_ENUM] = "one of",
 		[CONF_SIZE] = "size", [CONF_PARSER] = "format",
+		[CONF_MS] = "duration", [CONF_STRLIST] = "array of strings",
+		[CONF_STRMAP] = "object of strings", [CONF_OBJECT] = "object",
 	};
+	const struct conf_option *first = o;
+	char sub[128];
 	char want[256];
 
 	buf_printf(out, "\n## `%s`\n\n%s\n\n", path, help);
 	buf_puts(out, "| key | type | default | meaning |\n|---|---|---|---|\n");
 	for (; o->key != NULL; o++) {
-		if (o->type == CONF_ENUM || o->type == CONF_INT || o->type == CONF_SIZE)
+		if (o->type == CONF_ENUM || o->type == CONF_INT ||
+		    o->type == CONF_SIZE || o->type == CONF_MS)
 			conf_expected(o, want, sizeof want);
 		else
 			snprintf(want, sizeof want, "%s", type_names[o->type]);
 		buf_printf(out, "| `%s` | %s | %s | %s |\n", o->key, want,
 		    o->flags & CONF_REQUIRED ? "required" :
-		    o->def ? o->def : "none", o->help);
+		    o->def ? o->def : o->type == CONF_OBJECT ? "see below" :
+		    "none", o->help);
+	}
+	for (o = first; o->key != NULL; o++) {
+		if (o->type != CONF_OBJECT)
+			continue;
+		snprintf(sub, sizeof sub, "%s.%s", path, o->key);
+		conf_reference_table(out, sub, o->help, o->sub);
 	}
 }
 

@@ -18,6 +18,21 @@ enum conf_type {
 	CONF_ENUM,	/* int: the index of the value in choices */
 	CONF_SIZE,	/* size_t: bytes, or a string like "64KiB" */
 	CONF_PARSER,	/* const struct parser_ops *, by format name */
+	CONF_MS,	/* long long milliseconds: a number, or "500ms", "5s", "2m", "24h", "7d" */
+	CONF_STRLIST,	/* struct conf_strlist: an array of strings */
+	CONF_STRMAP,	/* struct conf_strmap: an object of string values */
+	CONF_OBJECT,	/* a nested struct described by the option's sub table */
+};
+
+struct conf_strlist {
+	char **v;
+	size_t n;
+};
+
+struct conf_strmap {
+	char **k;
+	char **v;
+	size_t n;
 };
 
 #define CONF_REQUIRED	0x1	/* no default: the key must be given */
@@ -37,6 +52,7 @@ struct conf_option {
 	const char *const *choices; /* for CONF_ENUM, NULL-terminated */
 	unsigned flags;
 	const char *help;
+	const struct conf_option *sub;	/* for CONF_OBJECT */
 };
 
 /* A table: the options of one JSON object, ended by a NULL key. */
@@ -46,11 +62,32 @@ struct conf_table {
 	const struct conf_option *options;
 };
 
+enum { MULTILINE_OFF, MULTILINE_START, MULTILINE_INDENT };
+
+struct conf_multiline {
+	int mode;
+	char *start_pattern;
+	long long flush_ms;
+	long long max_lines;
+	size_t max_bytes;
+};
+
+enum { START_AT_BEGINNING, START_AT_END };
+enum { WATCH_INOTIFY, WATCH_POLL };
+
 struct conf_source {
 	char *path;
 	char *name;
 	const struct parser_ops *format;
 	size_t max_line;
+	struct conf_strlist exclude;
+	struct conf_strmap labels;
+	int start_at;
+	int watch;
+	long long poll_interval_ms;
+	long long partial_flush_ms;
+	long long rotate_wait_ms;
+	struct conf_multiline multiline;
 };
 
 struct conf_sink {
@@ -69,6 +106,9 @@ struct conf {
 	char *file;		/* where it was read from; NULL when built from the CLI */
 	char *state_dir;
 	int log_level;
+	long long checkpoint_interval_ms;
+	long long checkpoint_forget_ms;
+	long long max_open_files;
 	struct conf_pipeline pipeline;
 	struct conf_source *sources;
 	size_t nsources;
@@ -115,6 +155,8 @@ void	conf_reference(struct buf *out);
 
 /* Parse a size ("65536", "64KiB", "8MiB", "1GB"); returns 0 or -1. */
 int	conf_parse_size(const char *s, size_t *out);
+/* Parse a duration ("250", "500ms", "5s", "2m", "24h", "7d") to ms; 0 or -1. */
+int	conf_parse_ms(const char *s, long long *out);
 
 /* The level names, for CONF_ENUM options that take a level. */
 extern const char *const conf_level_choices[];

@@ -27,6 +27,7 @@ enum {
 	OPT_NO_COLOR,
 	OPT_LOG_LEVEL,
 	OPT_REFERENCE,
+	OPT_ONESHOT,
 };
 
 /* One table: getopt reads it and --help prints it, so they cannot drift. */
@@ -39,6 +40,8 @@ static const struct {
 	  "follow the FILEs given like tail -F (the default when files are given); - is stdin" },
 	{ { "config", required_argument, NULL, 'c' }, "FILE",
 	  "run from a config file, in the foreground" },
+	{ { "oneshot", no_argument, NULL, OPT_ONESHOT }, NULL,
+	  "read every source to its current end, deliver, checkpoint, exit (1 if anything was not delivered)" },
 	{ { "check-config", no_argument, NULL, OPT_CHECK }, NULL,
 	  "check the config file and exit 0 when valid, 1 when not" },
 	{ { "level", required_argument, NULL, OPT_LEVEL }, "LEVEL",
@@ -119,7 +122,7 @@ main(int argc, char **argv)
 	struct conf *c = NULL;
 	struct conf_err err;
 	struct buf ref;
-	int ch, check = 0, i, rc;
+	int ch, check = 0, oneshot = 0, i, rc;
 
 	memset(longopts, 0, sizeof longopts);
 	for (i = 0; i < (int)MAIN_NOPTIONS; i++)
@@ -133,6 +136,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_CHECK:
 			check = 1;
+			break;
+		case OPT_ONESHOT:
+			oneshot = 1;
 			break;
 		case OPT_LEVEL:
 			ov.level = optarg;
@@ -212,7 +218,7 @@ main(int argc, char **argv)
 		conf_free(c);
 		return 0;
 	}
-	rc = run_agent(c, &ov);
+	rc = run_agent(c, &ov, oneshot);
 	log_secrets_clear();
 	return rc;
 }

@@ -100,6 +100,12 @@ static void
 pipeline_complete(struct pipeline *p, struct batch *b)
 {
 	int was_busy = pipeline_busy(p);
+	unsigned i;
+
+	/* The batch is delivered (or failed): its inputs may move on. */
+	for (i = 0; i < b->nmarks; i++)
+		ack_mark_done(b->marks[i], b->status);
+	b->nmarks = 0;
 
 	if (b->status != 0) {
 		p->stats.batches_failed++;
@@ -138,7 +144,7 @@ pipeline_flush(struct pipeline *p)
 	struct sink *s;
 	int rc;
 
-	if (b == NULL || b->nevents == 0)
+	if (b == NULL || (b->nevents == 0 && b->nmarks == 0))
 		return;
 	p->cur = NULL;
 	p->name_src = NULL;
@@ -162,24 +168,79 @@ pipeline_flush(struct pipeline *p)
 		pipeline_complete(p, b);
 }
 
+/* The batch's mark for in's stream, extended to end (a new one if needed). */
+static void
+pipeline_mark(struct batch *b, struct ack_stream *st, uint64_t end)
+{
+	unsigned i;
+
+	if (st == NULL)
+		return;
+	if (b->last_stream == st) {
+		ack_mark_extend(b->marks[b->nmarks - 1], end);
+		return;
+	}
+	for (i = 0; i < b->nmarks; i++)
+		if (ack_mark_stream(b->marks[i]) == st) {
+			ack_mark_extend(b->marks[i], end);
+			return;
+		}
+	if (b->nmarks == b->marks_cap) {
+		b->marks_cap = b->marks_cap ? b->marks_cap * 2 : 4;
+		b->marks = xrealloc(b->marks, b->marks_cap * sizeof *b->marks);
+	}
+	b->marks[b->nmarks++] = ack_mark_new(st, end);
+	b->last_stream = st;
+}
+
+/* Copy in's name and labels into the batch, once per batch and input. */
+static int
+pipeline_input_copy(struct pipeline *p, const struct pipeline_input *in)
+{
+	struct batch *b = p->cur;
+	const struct conf_strmap *l = in->labels;
+	char *copy;
+	size_t i;
+
+	if (p->name_src == in)
+		return 0;
+	if ((copy = arena_dup(&b->arena, in->name, strlen(in->name))) == NULL)
+		return AGENT_E_TOOBIG;
+	p->name = (struct slice){ copy, strlen(in->name) };
+	p->nlabels = 0;
+	p->labels = NULL;
+	if (l != NULL && l->n > 0) {
+		if ((p->labels = arena_alloc(&b->arena, l->n * sizeof *p->labels)) == NULL)
+			return AGENT_E_TOOBIG;
+		for (i = 0; i < l->n; i++) {
+			p->labels[i].key.p = arena_dup(&b->arena, l->k[i], strlen(l->k[i]));
+			p->labels[i].val.p = arena_dup(&b->arena, l->v[i], strlen(l->v[i]));
+			if (p->labels[i].key.p == NULL || p->labels[i].val.p == NULL)
+				return AGENT_E_TOOBIG;
+			p->labels[i].key.n = strlen(l->k[i]);
+			p->labels[i].val.n = strlen(l->v[i]);
+			p->labels[i].type = FIELD_STRING;
+		}
+		p->nlabels = (unsigned)l->n;
+	}
+	p->name_src = in;
+	return 0;
+}
+
 /* Parse one line into the next slot of the current batch; 0 or AGENT_E_TOOBIG. */
 static int
-pipeline_parse(struct pipeline *p, const void *src, const char *name,
-    const struct parser_ops *format, const char *line, size_t n,
-    unsigned flags, int64_t recv_ns)
+pipeline_parse(struct pipeline *p, const struct pipeline_input *in,
+    const char *line, size_t n, unsigned flags, int64_t recv_ns)
 {
 	struct batch *b = p->cur;
 	struct arena_mark mark;
 	struct event *ev = &b->events[b->nevents];
 	char *copy;
+	unsigned i;
 	int rc;
 
-	if (p->name_src != src) {
-		if ((copy = arena_dup(&b->arena, name, strlen(name))) == NULL)
-			return AGENT_E_TOOBIG;
-		p->name = (struct slice){ copy, strlen(name) };
-		p->name_src = src;
-	}
+	if (pipeline_input_copy(p, in) != 0)
+		return AGENT_E_TOOBIG;
 	mark = arena_mark(&b->arena);
 	if ((copy = arena_dup(&b->arena, line, n)) == NULL)
 		return AGENT_E_TOOBIG;
@@ -190,11 +251,15 @@ pipeline_parse(struct pipeline *p, const void *src, const char *name,
 	ev->message = (struct slice){ copy, n };
 	ev->source = p->name;
 	p->pctx.arena = &b->arena;
-	rc = parser_run(format, &p->pctx, copy, n, ev);
+	rc = parser_run(in->format, &p->pctx, copy, n, ev);
 	if (rc == 1) {
 		p->stats.parse_errors++;
 		rc = 0;
 	}
+	/* Labels last: a field of the same name in the line gives way. */
+	for (i = 0; i < p->nlabels && rc == 0; i++)
+		rc = parser_add_field(&p->pctx, ev, p->labels[i].key,
+		    p->labels[i].val, FIELD_STRING);
 	if (rc != 0) {
 		arena_rewind(&b->arena, mark);
 		return AGENT_E_TOOBIG;
@@ -209,9 +274,8 @@ pipeline_parse(struct pipeline *p, const void *src, const char *name,
 }
 
 void
-pipeline_line(struct pipeline *p, const void *src, const char *name,
-    const struct parser_ops *format, const char *line, size_t n,
-    unsigned flags, int64_t recv_ns)
+pipeline_line(struct pipeline *p, const struct pipeline_input *in,
+    const char *line, size_t n, unsigned flags, int64_t recv_ns, uint64_t end)
 {
 	int tries;
 
@@ -221,19 +285,19 @@ pipeline_line(struct pipeline *p, const void *src, const char *name,
 	for (tries = 0;; tries++) {
 		if (p->cur == NULL)
 			p->cur = pipeline_batch_get(p);
-		if (pipeline_parse(p, src, name, format, line, n, flags,
-		    recv_ns) == 0)
+		if (pipeline_parse(p, in, line, n, flags, recv_ns) == 0)
 			break;
 		if (p->cur->nevents == 0 || tries == 1) {
 			/* Cannot happen: an empty batch is sized for the longest line. */
 			log_error("a line of %zu bytes does not fit an empty batch; dropped",
 			    n);
 			p->stats.events_failed++;
-			return;
+			break;
 		}
 		/* The arena is full: send what it has and start afresh. */
 		pipeline_flush(p);
 	}
+	pipeline_mark(p->cur, in->ack, end);
 	if (batch_full(p->cur))
 		pipeline_flush(p);
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "ack.h"
 #include "batch.h"
 #include "conf.h"
 #include "parser.h"
@@ -37,8 +38,10 @@ struct pipeline {
 	unsigned max_inflight;
 	unsigned max_events;
 	size_t batch_cap;	/* arena cap per batch */
-	const void *name_src;	/* the source whose name cur already holds */
+	const struct pipeline_input *name_src; /* whose name and labels cur holds */
 	struct slice name;
+	struct field *labels;	/* in cur's arena */
+	unsigned nlabels;
 	struct pipeline_stats stats;
 
 	/* Called when backpressure lifts, so paused sources read again. */
@@ -65,13 +68,25 @@ int	pipeline_add_sink(struct pipeline *p, struct sink *s);
 void	pipeline_retire_sinks(struct pipeline *p, unsigned gen, int same);
 
 /*
- * One line from a source. src identifies the source (its name is copied
- * into the batch once); format parses it. The line is copied; it need not
+ * Where a line comes from. The pipeline copies name and labels into each
+ * batch that needs them, so an input may go away while its batches are in
+ * flight; ack (NULL for stdin) must stay until its marks are done.
+ */
+struct pipeline_input {
+	const char *name;
+	const struct parser_ops *format;
+	const struct conf_strmap *labels;
+	struct ack_stream *ack;
+};
+
+/*
+ * One line; end is the input offset just past it, acknowledged on
+ * in->ack once every sink has the batch. The line is copied; it need not
  * outlive the call.
  */
-void	pipeline_line(struct pipeline *p, const void *src, const char *name,
-	    const struct parser_ops *format, const char *line, size_t n,
-	    unsigned flags, int64_t recv_ns);
+void	pipeline_line(struct pipeline *p, const struct pipeline_input *in,
+	    const char *line, size_t n, unsigned flags, int64_t recv_ns,
+	    uint64_t end);
 /* Send the batch being filled, if it holds anything. */
 void	pipeline_flush(struct pipeline *p);
 static inline int

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* run.c: the one uv loop: start, reload on SIGHUP, stop cleanly on SIGINT/SIGTERM. */
+/* run.c: the one uv loop: start, checkpoints, reload on SIGHUP, stop cleanly on SIGINT/SIGTERM. */
 #include "config.h"
 
 #include <errno.h>
+#include <fnmatch.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,23 +15,28 @@
 #include "pipeline.h"
 #include "run.h"
 #include "source.h"
+#include "timefmt.h"
 #include "xmalloc.h"
 
 #define RUN_STOP_DEADLINE_MS	2000
+#define RUN_FD_RESERVE		32	/* for sockets, inotify, stdio, the state dir */
 
 struct run {
 	uv_loop_t *loop;
 	struct conf *conf;
 	const struct run_overrides *ov;
 	struct pipeline pipe;
-	struct source *sources;
+	struct source_env env;
+	struct checkpoint_store cp;
+	int have_cp;
 	uv_signal_t sigint, sigterm, sighup;
-	uv_timer_t deadline;
+	uv_timer_t deadline, cp_timer;
 	int stopping;
 	int pipeline_closed;
 	unsigned live_sources;	/* not yet closed */
 	int exit_code;
 	int broken_pipe;
+	int signalled;
 	unsigned sink_gen;	/* sinks of the current config carry this */
 };
 
@@ -39,9 +47,13 @@ run_max_line(const struct conf *c)
 {
 	size_t i, m = 256;
 
-	for (i = 0; i < c->nsources; i++)
+	for (i = 0; i < c->nsources; i++) {
 		if (c->sources[i].max_line > m)
 			m = c->sources[i].max_line;
+		if (c->sources[i].multiline.mode != MULTILINE_OFF &&
+		    c->sources[i].multiline.max_bytes > m)
+			m = c->sources[i].multiline.max_bytes;
+	}
 	return m;
 }
 
@@ -128,28 +140,81 @@ run_state_dir(const char *dir)
 	return 0;
 }
 
+/*
+ * How many files may be open at once: the configured number, within what
+ * ulimit -n allows once raised to its hard limit, less a reserve.
+ */
+static unsigned
+run_fd_budget(const struct conf *c)
+{
+	struct rlimit rl;
+	unsigned long long soft = 1024, budget;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		if (rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &rl);
+			getrlimit(RLIMIT_NOFILE, &rl);
+		}
+		soft = rl.rlim_cur == RLIM_INFINITY ? 1048576 : rl.rlim_cur;
+	}
+	budget = soft > RUN_FD_RESERVE + 8 ? soft - RUN_FD_RESERVE : 8;
+	if (c->max_open_files > 0) {
+		if ((unsigned long long)c->max_open_files > budget)
+			log_warn("max_open_files is %lld but ulimit -n allows %llu; using %llu",
+			    c->max_open_files, soft, budget);
+		else
+			budget = (unsigned long long)c->max_open_files;
+	}
+	return budget > UINT_MAX ? UINT_MAX : (unsigned)budget;
+}
+
 static void
 run_handle_closed(uv_handle_t *h)
 {
 }
 
-/* Everything is flushed and closed: let the loop end. */
+static void
+run_save_checkpoints(struct run *r)
+{
+	if (!r->have_cp)
+		return;
+	checkpoint_forget(&r->cp, timefmt_now_ns(),
+	    r->conf->checkpoint_forget_ms * 1000000LL);
+	if (r->cp.dirty)
+		checkpoint_save(&r->cp);
+}
+
+static void
+run_cp_timer_cb(uv_timer_t *t)
+{
+	run_save_checkpoints(t->data);
+}
+
+/* Everything is flushed and closed: save checkpoints, let the loop end. */
 static void
 run_maybe_done(struct run *r)
 {
 	if (!r->stopping || !r->pipeline_closed || r->live_sources > 0 ||
 	    uv_is_closing((uv_handle_t *)&r->deadline))
 		return;
+	run_save_checkpoints(r);
+	log_msg(r->signalled || r->have_cp ? LEVEL_INFO : LEVEL_DEBUG,
+	    "stopped: flushed %llu events%s",
+	    (unsigned long long)r->pipe.stats.events_out,
+	    r->have_cp ? (r->cp.dirty ? "; the checkpoint could NOT be saved" :
+	    ", checkpointed") : "");
 	uv_close((uv_handle_t *)&r->sigint, run_handle_closed);
 	uv_close((uv_handle_t *)&r->sigterm, run_handle_closed);
 	uv_close((uv_handle_t *)&r->sighup, run_handle_closed);
 	uv_close((uv_handle_t *)&r->deadline, run_handle_closed);
+	uv_close((uv_handle_t *)&r->cp_timer, run_handle_closed);
 }
 
 static void
 run_source_closed(struct source *s)
 {
-	struct run *r = s->owner;
+	struct run *r = s->env->owner;
 
 	r->live_sources--;
 	run_maybe_done(r);
@@ -170,7 +235,7 @@ run_pipeline_drain(void *arg)
 	struct run *r = arg;
 	struct source *s;
 
-	for (s = r->sources; s != NULL && !pipeline_busy(&r->pipe); s = s->next)
+	for (s = source_all; s != NULL && !pipeline_busy(&r->pipe); s = s->next)
 		source_resume(s);
 }
 
@@ -187,17 +252,18 @@ run_pipeline_fail(void *arg, struct sink *s, int status)
 		run_stop(r);
 		return;
 	}
-	log_error("sink %s failed a batch: %s", s->name, agent_strerror(status));
+	log_error("sink %s failed a batch: %s; its lines stay unacknowledged and will be read again after a restart",
+	    s->name, agent_strerror(status));
 	r->exit_code = 1;
 }
 
 static void
-run_source_ended(struct source *s)
+run_source_ended(struct source *ended)
 {
-	struct run *r = s->owner;
+	struct run *r = ended->env->owner;
 	struct source *t;
 
-	for (t = r->sources; t != NULL; t = t->next)
+	for (t = source_all; t != NULL; t = t->next)
 		if (!t->ended)
 			return;
 	log_debug("every source has ended; stopping");
@@ -207,16 +273,60 @@ run_source_ended(struct source *s)
 static int
 run_add_source(struct run *r, const struct conf_source *cs)
 {
-	struct source *s;
+	struct source *s = source_new(&r->env, cs);
 
-	s = source_new(r->loop, cs->path, cs->name, cs->format, cs->max_line);
-	s->pipe = &r->pipe;
-	s->owner = r;
-	s->on_end = run_source_ended;
-	s->next = r->sources;
-	r->sources = s;
+	s->next = source_all;
+	source_all = s;
 	r->live_sources++;
 	return source_start(s);
+}
+
+static void
+run_stop_source(struct run *r, struct source *s)
+{
+	struct source **pp;
+
+	for (pp = &source_all; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == s) {
+			*pp = s->next;
+			break;
+		}
+	source_stop(s, run_source_closed);
+}
+
+/*
+ * Files renamed while we were stopped (logrotate ran): their checkpoint
+ * names a path that now holds another file. Find each by inode beside its
+ * old path and read it on from the checkpoint.
+ */
+static void
+run_adopt_renamed(struct run *r)
+{
+	struct cp_entry *e, *next;
+	struct source *s;
+	struct stat st;
+	char dir[PATH_MAX], found[PATH_MAX], *slash;
+
+	if (!r->have_cp)
+		return;
+	for (e = r->cp.entries; e != NULL; e = next) {
+		next = e->next;
+		if (e->holds > 0 || (stat(e->path, &st) == 0 && st.st_ino == e->ino &&
+		    st.st_dev == e->dev))
+			continue;
+		snprintf(dir, sizeof dir, "%s", e->path);
+		if ((slash = strrchr(dir, '/')) == NULL)
+			continue;
+		*slash = '\0';
+		if (tail_find_renamed(dir[0] ? dir : "/", e, found, sizeof found) != 0 ||
+		    stat(found, &st) != 0 || (uint64_t)st.st_size <= e->ack.acked)
+			continue;
+		for (s = source_all; s != NULL; s = s->next)
+			if (!s->is_stdin && fnmatch(s->conf.path, e->path, FNM_PATHNAME) == 0)
+				break;
+		if (s != NULL)
+			tail_adopt(s, found, e);
+	}
 }
 
 static int
@@ -246,25 +356,13 @@ run_add_sinks(struct run *r, const struct conf *c)
 }
 
 static void
-run_stop_source(struct run *r, struct source *s)
-{
-	struct source **pp;
-
-	for (pp = &r->sources; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == s) {
-			*pp = s->next;
-			break;
-		}
-	source_stop(s, run_source_closed);
-}
-
-static void
 run_deadline_cb(uv_timer_t *t)
 {
 	struct run *r = t->data;
 
-	log_error("stopping took longer than %d ms (a sink is stuck); exiting with %u batches undelivered",
+	log_error("stopping took longer than %d ms (a sink is stuck); exiting with %u batches undelivered (they will be read again)",
 	    RUN_STOP_DEADLINE_MS, r->pipe.inflight);
+	run_save_checkpoints(r);
 	exit(1);
 }
 
@@ -275,8 +373,8 @@ run_stop(struct run *r)
 		return;
 	r->stopping = 1;
 	uv_timer_start(&r->deadline, run_deadline_cb, RUN_STOP_DEADLINE_MS, 0);
-	while (r->sources != NULL)
-		run_stop_source(r, r->sources);
+	while (source_all != NULL)
+		run_stop_source(r, source_all);
 	pipeline_close(&r->pipe);
 }
 
@@ -307,26 +405,20 @@ run_reload(struct run *r)
 	}
 	pipeline_configure(&r->pipe, c, run_max_line(c));
 	log_set_level((enum level)c->log_level);
-	for (s = r->sources; s != NULL; s = next) {
+	for (s = source_all; s != NULL; s = next) {
 		next = s->next;
 		for (i = 0; i < c->nsources; i++)
-			if (strcmp(c->sources[i].path, s->path) == 0)
+			if (strcmp(c->sources[i].path, s->conf.path) == 0)
 				break;
 		if (i == c->nsources) {
-			log_info("reload: no longer following \"%s\"", s->path);
+			log_info("reload: no longer following \"%s\"", s->conf.path);
 			run_stop_source(r, s);
-			continue;
-		}
-		s->format = c->sources[i].format;
-		free(s->name);
-		s->name = xstrdup(c->sources[i].name ? c->sources[i].name :
-		    c->sources[i].path);
-		/* The batch being filled holds the old name: do not reuse it. */
-		r->pipe.name_src = NULL;
+		} else
+			source_update(s, &c->sources[i]);
 	}
 	for (i = 0; i < c->nsources; i++) {
-		for (s = r->sources; s != NULL; s = s->next)
-			if (strcmp(c->sources[i].path, s->path) == 0)
+		for (s = source_all; s != NULL; s = s->next)
+			if (strcmp(c->sources[i].path, s->conf.path) == 0)
 				break;
 		if (s == NULL) {
 			log_info("reload: now following \"%s\"", c->sources[i].path);
@@ -338,11 +430,11 @@ run_reload(struct run *r)
 	if (run_add_sinks(r, c) != 0) {
 		log_error("reload: a sink failed to open; keeping the previous sinks");
 		pipeline_retire_sinks(&r->pipe, r->sink_gen, 1);
-		/* The sources were switched already; the sinks stay as they were. */
-		conf_free(c);
-		return;
-	}
-	pipeline_retire_sinks(&r->pipe, r->sink_gen, 0);
+		r->sink_gen--;
+	} else
+		pipeline_retire_sinks(&r->pipe, r->sink_gen, 0);
+	uv_timer_start(&r->cp_timer, run_cp_timer_cb,
+	    (uint64_t)c->checkpoint_interval_ms, (uint64_t)c->checkpoint_interval_ms);
 	conf_free(r->conf);
 	r->conf = c;
 	log_info("reloaded %s: %zu sources, %zu sinks", c->file, c->nsources,
@@ -364,11 +456,12 @@ run_signal_cb(uv_signal_t *h, int signum)
 	}
 	log_info("%s: stopping: flushing and closing", signum == SIGINT ?
 	    "SIGINT" : "SIGTERM");
+	r->signalled = 1;
 	run_stop(r);
 }
 
 int
-run_agent(struct conf *c, const struct run_overrides *o)
+run_agent(struct conf *c, const struct run_overrides *o, int oneshot)
 {
 	struct run r;
 	size_t i;
@@ -379,15 +472,26 @@ run_agent(struct conf *c, const struct run_overrides *o)
 	r.ov = o;
 	r.loop = uv_default_loop();
 	log_set_level((enum level)c->log_level);
-	if (c->state_dir != NULL && (rc = run_state_dir(c->state_dir)) != 0) {
-		conf_free(c);
-		return 1;
+	if (c->state_dir != NULL) {
+		if ((rc = run_state_dir(c->state_dir)) != 0 ||
+		    (rc = checkpoint_open(&r.cp, c->state_dir)) != 0) {
+			conf_free(c);
+			return 1;
+		}
+		r.have_cp = 1;
 	}
 	pipeline_init(&r.pipe, r.loop, c, run_max_line(c));
 	r.pipe.arg = &r;
 	r.pipe.on_drain = run_pipeline_drain;
 	r.pipe.on_fail = run_pipeline_fail;
 	r.pipe.on_closed = run_pipeline_closed;
+	r.env.loop = r.loop;
+	r.env.pipe = &r.pipe;
+	r.env.cp = r.have_cp ? &r.cp : NULL;
+	r.env.oneshot = oneshot;
+	r.env.max_open = run_fd_budget(c);
+	r.env.on_end = run_source_ended;
+	r.env.owner = &r;
 
 	uv_signal_init(r.loop, &r.sigint);
 	uv_signal_init(r.loop, &r.sigterm);
@@ -397,34 +501,52 @@ run_agent(struct conf *c, const struct run_overrides *o)
 	uv_signal_start(&r.sigterm, run_signal_cb, SIGTERM);
 	uv_signal_start(&r.sighup, run_signal_cb, SIGHUP);
 	uv_timer_init(r.loop, &r.deadline);
-	r.deadline.data = &r;
+	uv_timer_init(r.loop, &r.cp_timer);
+	r.deadline.data = r.cp_timer.data = &r;
+	if (r.have_cp)
+		uv_timer_start(&r.cp_timer, run_cp_timer_cb,
+		    (uint64_t)c->checkpoint_interval_ms,
+		    (uint64_t)c->checkpoint_interval_ms);
 
 	if ((rc = run_add_sinks(&r, c)) != 0) {
 		r.exit_code = 1;
 		run_stop(&r);
 	} else {
-		for (i = 0; i < c->nsources; i++)
-			if (run_add_source(&r, &c->sources[i]) != 0) {
-				r.exit_code = 1;
-				run_stop(&r);
-				break;
-			}
+		r.env.at_startup = 1;
+		for (i = 0; i < c->nsources && rc == 0; i++)
+			rc = run_add_source(&r, &c->sources[i]);
+		r.env.at_startup = 0;
+		if (rc != 0) {
+			r.exit_code = 1;
+			run_stop(&r);
+		} else
+			run_adopt_renamed(&r);
 	}
 	if (!r.stopping)
-		log_debug("started: %zu sources, %zu sinks", c->nsources, c->nsinks);
+		log_debug("started: %zu sources, %zu sinks, up to %u files open",
+		    c->nsources, c->nsinks, r.env.max_open);
 	uv_run(r.loop, UV_RUN_DEFAULT);
 
-	log_debug("stopped: %llu lines, %llu events out, %llu filtered, %llu parse errors, %llu truncated, %llu events failed",
+	log_debug("stopped: %llu lines, %llu events out, %llu filtered, %llu parse errors, %llu truncated, %llu events failed; rotations %llu, truncations %llu, recovered %llu bytes, unrecoverable %llu bytes, at risk %llu bytes",
 	    (unsigned long long)r.pipe.stats.lines,
 	    (unsigned long long)r.pipe.stats.events_out,
 	    (unsigned long long)r.pipe.stats.filtered,
 	    (unsigned long long)r.pipe.stats.parse_errors,
 	    (unsigned long long)r.pipe.stats.truncated,
-	    (unsigned long long)r.pipe.stats.events_failed);
+	    (unsigned long long)r.pipe.stats.events_failed,
+	    (unsigned long long)r.env.rotations,
+	    (unsigned long long)r.env.truncations,
+	    (unsigned long long)r.env.recovered_bytes,
+	    (unsigned long long)r.env.unrecoverable_bytes,
+	    (unsigned long long)r.env.at_risk_bytes);
 	if (r.pipe.stats.events_failed != 0 && !r.broken_pipe)
 		r.exit_code = 1;
+	if (r.have_cp && r.cp.dirty)
+		r.exit_code = 1;	/* the last checkpoint could not be saved */
 	pipeline_free(&r.pipe);
 	uv_loop_close(r.loop);
+	if (r.have_cp)
+		checkpoint_close(&r.cp);
 	conf_free(r.conf);
 	return r.exit_code;
 }

@@ -21,11 +21,12 @@ int	run_apply_overrides(struct conf *c, const struct run_overrides *o,
 	    struct conf_err *err);
 
 /*
- * Run until SIGINT/SIGTERM, or until every source has ended (stdin).
- * Takes ownership of c. SIGHUP re-reads c->file when there is one.
- * Returns the process exit status.
+ * Run until SIGINT/SIGTERM, or until every source has ended (stdin; with
+ * oneshot, every file read to its current end). Takes ownership of c.
+ * SIGHUP re-reads c->file when there is one. Returns the exit status:
+ * non-zero when anything could not be delivered or checkpointed.
  */
-int	run_agent(struct conf *c, const struct run_overrides *o);
+int	run_agent(struct conf *c, const struct run_overrides *o, int oneshot);
 
 /* Check (and create, 0700) the state directory; 0 or a negative code with a message logged. */
 int	run_state_dir(const char *dir);

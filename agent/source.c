@@ -1,92 +1,480 @@
 /* SPDX-License-Identifier: MIT */
-/* source.c: what every kind of source shares: creation, lines to the pipeline, stopping. */
+/* source.c: a configured source: finding its files (path or glob), watching, timeouts, stdin. */
 #include "config.h"
 
+#include <errno.h>
+#include <fnmatch.h>
+#include <glob.h>
+#include <limits.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "source.h"
+#include "timefmt.h"
 #include "xmalloc.h"
 
-#define SOURCE_READ_CHUNK (64 << 10)
+#define SOURCE_TICK_MS	250	/* timeouts; the scan runs every poll_interval */
+
+struct source *source_all;
+
+static void source_scan(struct source *s, int64_t now);
+
+/* Copy a conf_source so the source owns its strings across reloads. */
+static void
+source_copy_conf(struct conf_source *dst, const struct conf_source *c)
+{
+	size_t i;
+
+	*dst = *c;
+	dst->path = xstrdup(c->path);
+	dst->name = c->name ? xstrdup(c->name) : NULL;
+	dst->exclude.v = xcalloc(c->exclude.n + 1, sizeof(char *));
+	for (i = 0; i < c->exclude.n; i++)
+		dst->exclude.v[i] = xstrdup(c->exclude.v[i]);
+	dst->labels.k = xcalloc(c->labels.n + 1, sizeof(char *));
+	dst->labels.v = xcalloc(c->labels.n + 1, sizeof(char *));
+	for (i = 0; i < c->labels.n; i++) {
+		dst->labels.k[i] = xstrdup(c->labels.k[i]);
+		dst->labels.v[i] = xstrdup(c->labels.v[i]);
+	}
+	dst->multiline.start_pattern = c->multiline.start_pattern ?
+	    xstrdup(c->multiline.start_pattern) : NULL;
+}
+
+static void
+source_free_conf(struct conf_source *c)
+{
+	size_t i;
+
+	free(c->path);
+	free(c->name);
+	for (i = 0; i < c->exclude.n; i++)
+		free(c->exclude.v[i]);
+	free(c->exclude.v);
+	for (i = 0; i < c->labels.n; i++) {
+		free(c->labels.k[i]);
+		free(c->labels.v[i]);
+	}
+	free(c->labels.k);
+	free(c->labels.v);
+	free(c->multiline.start_pattern);
+}
 
 struct source *
-source_new(uv_loop_t *loop, const char *path, const char *name,
-    const struct parser_ops *format, size_t max_line)
+source_new(struct source_env *env, const struct conf_source *c)
 {
 	struct source *s = xcalloc(1, sizeof *s);
-	uv_handle_type t;
 
-	s->loop = loop;
-	s->path = xstrdup(path);
-	s->name = xstrdup(name ? name : path);
-	s->format = format;
-	s->fd = -1;
-	if (strcmp(path, "-") == 0) {
-		t = uv_guess_handle(STDIN_FILENO);
-		s->kind = t == UV_FILE ? SOURCE_STDIN_FILE : SOURCE_STDIN_STREAM;
-	} else
-		s->kind = SOURCE_FILE;
-	linesplit_init(&s->ls, max_line, SOURCE_READ_CHUNK);
+	s->env = env;
+	source_copy_conf(&s->conf, c);
+	s->name = xstrdup(c->name ? c->name : c->path);
+	s->is_stdin = strcmp(c->path, "-") == 0;
+	s->is_glob = !s->is_stdin && strpbrk(c->path, "*?[") != NULL;
 	return s;
 }
 
-void
-source_lines(void *arg, const char *line, size_t n, unsigned flags)
+static void
+source_emit(void *arg, const char *line, size_t n, unsigned flags, uint64_t end)
 {
-	struct source *s = arg;
+	struct tail_file *f = arg;
 
-	pipeline_line(s->pipe, s, s->name, s->format, line, n, flags,
-	    s->recv_ns);
+	pipeline_line(f->src->env->pipe, &f->in, line, n, flags,
+	    f->last_growth_ns, end);
 }
+
+void
+source_file_line(void *arg, const char *line, size_t n, unsigned flags,
+    uint64_t end)
+{
+	struct tail_file *f = arg;
+
+	multiline_line(&f->ml, line, n, flags, end, f->last_growth_ns,
+	    source_emit, f);
+}
+
+static void
+source_kick_cb(uv_timer_t *t)
+{
+	struct source *s = t->data;
+	struct tail_file *f, *next;
+
+	for (f = s->files; f != NULL; f = next) {
+		next = f->next;
+		tail_read(f);
+	}
+}
+
+void
+source_kick(struct source *s)
+{
+	uv_timer_start(&s->kick, source_kick_cb, 0, 0);
+}
+
+static int
+source_excluded(const struct source *s, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < s->conf.exclude.n; i++)
+		if (fnmatch(s->conf.exclude.v[i], path, 0) == 0)
+			return 1;
+	return 0;
+}
+
+static struct tail_file *
+source_following(struct source *s, const char *path)
+{
+	struct tail_file *f;
+
+	for (f = s->files; f != NULL; f = f->next)
+		if (f->state == TAIL_FOLLOW && strcmp(f->path, path) == 0)
+			return f;
+	return NULL;
+}
+
+/* Start following path unless we already do. */
+static void
+source_consider(struct source *s, const char *path, int startup)
+{
+	struct tail_file *f;
+	struct stat st;
+
+	if (source_following(s, path) != NULL || source_excluded(s, path))
+		return;
+	/* Globs match directories and FIFOs too: only regular files, quietly. */
+	if (s->is_glob && (stat(path, &st) != 0 || !S_ISREG(st.st_mode)))
+		return;
+	if ((f = tail_open(s, path, startup)) != NULL)
+		tail_read(f);
+}
+
+/* inotify on a directory: read the file the event names, or scan. */
+static void
+source_watch_cb(uv_fs_event_t *h, const char *name, int events, int status)
+{
+	struct source *s = h->data;
+	struct tail_file *f, *next;
+	const char *base;
+	int known = 0;
+
+	if (s->stopping)
+		return;
+	for (f = s->files; f != NULL; f = next) {
+		next = f->next;
+		base = strrchr(f->path, '/');
+		base = base ? base + 1 : f->path;
+		if (name != NULL && f->state == TAIL_FOLLOW && strcmp(base, name) == 0) {
+			known = 1;
+			if (events & UV_RENAME)
+				tail_check(f, timefmt_now_ns());
+			else
+				tail_read(f);
+		} else if (f->state == TAIL_ROTATED)
+			tail_read(f);
+	}
+	/* A new name, or a rename: look again now rather than at the next scan. */
+	if (!known || (events & UV_RENAME))
+		source_scan(s, timefmt_now_ns());
+}
+
+static void
+source_dirname(const char *path, char *out, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		snprintf(out, len, ".");
+	else if (slash == path)
+		snprintf(out, len, "/");
+	else
+		snprintf(out, len, "%.*s", (int)(slash - path), path);
+}
+
+/* Watch dir (once) so new and growing files are seen at once. */
+static void
+source_watch_dir(struct source *s, const char *dir)
+{
+	unsigned i;
+	int rc;
+
+	if (s->conf.watch != WATCH_INOTIFY || s->env->oneshot)
+		return;
+	for (i = 0; i < s->nwatches; i++)
+		if (strcmp(s->watch_dirs[i], dir) == 0)
+			return;
+	/* Handles are allocated one by one: libuv keeps pointers to them. */
+	s->watches = xrealloc(s->watches, (s->nwatches + 1) * sizeof *s->watches);
+	s->watch_dirs = xrealloc(s->watch_dirs, (s->nwatches + 1) * sizeof *s->watch_dirs);
+	s->watches[s->nwatches] = xcalloc(1, sizeof **s->watches);
+	uv_fs_event_init(s->env->loop, s->watches[s->nwatches]);
+	s->watches[s->nwatches]->data = s;
+	s->watch_dirs[s->nwatches] = xstrdup(dir);
+	if ((rc = uv_fs_event_start(s->watches[s->nwatches], source_watch_cb, dir, 0)) != 0)
+		log_info("no inotify watch on \"%s\" (%s); polling every %lld ms", dir,
+		    uv_strerror(rc), s->conf.poll_interval_ms);
+	s->nwatches++;
+	s->open_handles++;
+}
+
+static void
+source_scan(struct source *s, int64_t now)
+{
+	char dir[PATH_MAX];
+	glob_t g;
+	size_t i;
+	int rc;
+
+	s->last_scan_ns = now;
+	if (!s->is_glob) {
+		source_dirname(s->conf.path, dir, sizeof dir);
+		source_watch_dir(s, dir);
+		source_consider(s, s->conf.path, s->env->at_startup);
+		return;
+	}
+	rc = glob(s->conf.path, GLOB_NOSORT | GLOB_BRACE, NULL, &g);
+	if (rc != 0 && rc != GLOB_NOMATCH && s->last_errno != -rc) {
+		log_warn("glob \"%s\" failed (%s); retrying every %lld ms", s->conf.path,
+		    rc == GLOB_NOSPACE ? "out of memory" : "read error",
+		    s->conf.poll_interval_ms);
+		s->last_errno = -rc;
+	}
+	if (rc == 0) {
+		for (i = 0; i < g.gl_pathc; i++) {
+			source_dirname(g.gl_pathv[i], dir, sizeof dir);
+			source_watch_dir(s, dir);
+			source_consider(s, g.gl_pathv[i], s->env->at_startup);
+		}
+	}
+	if (rc == 0 || rc == GLOB_NOMATCH)
+		globfree(&g);
+	/* A pattern whose directory has no wildcard: watch it for new files. */
+	source_dirname(s->conf.path, dir, sizeof dir);
+	if (strpbrk(dir, "*?[") == NULL)
+		source_watch_dir(s, dir);
+}
+
+/* Every file is read to its end and nothing waits: a oneshot source is done. */
+static int
+source_drained(const struct source *s)
+{
+	const struct tail_file *f;
+
+	for (f = s->files; f != NULL; f = f->next)
+		if (!f->eof && f->fd >= 0)
+			return 0;
+	return 1;
+}
+
+void
+source_end(struct source *s)
+{
+	struct tail_file *f;
+
+	if (s->ended)
+		return;
+	s->ended = 1;
+	/* Without checkpoints a held last line would be lost: send it. */
+	if (s->env->cp == NULL || s->is_stdin)
+		for (f = s->files; f != NULL; f = f->next) {
+			linesplit_finish(&f->ls, source_file_line, f);
+			multiline_flush(&f->ml, source_file_line, f);
+		}
+	pipeline_flush(s->env->pipe);
+	if (s->env->on_end != NULL)
+		s->env->on_end(s);
+}
+
+static void
+source_tick_cb(uv_timer_t *t)
+{
+	struct source *s = t->data;
+	struct tail_file *f, *next;
+	int64_t now = timefmt_now_ns();
+	int scan = now - s->last_scan_ns >= s->conf.poll_interval_ms * 1000000LL;
+
+	if (s->stopping || s->ended)
+		return;
+	if (scan && !s->env->oneshot)
+		source_scan(s, now);
+	for (f = s->files; f != NULL; f = next) {
+		next = f->next;
+		if (scan && !s->env->oneshot)
+			tail_check(f, now);
+		if (!s->env->oneshot)
+			tail_timeouts(f, now);
+	}
+	if (s->env->oneshot && source_drained(s))
+		source_end(s);
+}
+
+/* --- stdin ---------------------------------------------------------------- */
+
+static void
+source_stdin_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
+{
+	struct source *s = h->data;
+	size_t room;
+	char *p;
+
+	linesplit_space(&s->stdin_file->ls, &p, &room);
+	*buf = uv_buf_init(p, (unsigned)(room > 65536 ? 65536 : room));
+}
+
+static void
+source_stdin_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
+{
+	struct source *s = st->data;
+	struct tail_file *f = s->stdin_file;
+
+	if (nread == 0)
+		return;
+	if (nread < 0) {
+		if (nread != UV_EOF)
+			log_error("read standard input failed: %s", uv_strerror((int)nread));
+		uv_read_stop(st);
+		source_end(s);
+		return;
+	}
+	f->last_growth_ns = timefmt_now_ns();
+	f->offset += (uint64_t)nread;
+	linesplit_commit(&f->ls, (size_t)nread, source_file_line, f);
+	pipeline_flush(s->env->pipe);
+	if (pipeline_busy(s->env->pipe)) {
+		s->paused = 1;
+		uv_read_stop(st);
+	}
+}
+
+static int
+source_stdin_start(struct source *s)
+{
+	uv_stream_t *st = (uv_stream_t *)&s->stream;
+	int rc = 0;
+
+	if (st->loop == NULL) {
+		if (uv_guess_handle(STDIN_FILENO) == UV_TTY)
+			rc = uv_tty_init(s->env->loop, &s->stream.tty, STDIN_FILENO, 1);
+		else if ((rc = uv_pipe_init(s->env->loop, &s->stream.pipe, 0)) == 0)
+			rc = uv_pipe_open(&s->stream.pipe, STDIN_FILENO);
+		st->data = s;
+		s->open_handles++;
+		if (rc != 0) {
+			log_error("cannot read standard input: %s", uv_strerror(rc));
+			return rc;
+		}
+	}
+	if ((rc = uv_read_start(st, source_stdin_alloc, source_stdin_read)) != 0)
+		log_error("cannot read standard input: %s", uv_strerror(rc));
+	return rc;
+}
+
+/* Standard input as a tail_file without identity or checkpoint. */
+static int
+source_stdin_open(struct source *s)
+{
+	struct tail_file *f = xcalloc(1, sizeof *f);
+
+	f->src = s;
+	f->path = xstrdup("-");
+	f->fd = -1;
+	f->in.name = s->name;
+	f->in.format = s->conf.format;
+	f->in.labels = &s->conf.labels;
+	f->last_growth_ns = timefmt_now_ns();
+	linesplit_init(&f->ls, s->conf.max_line, 64 << 10, 0);
+	multiline_init(&f->ml, &s->conf.multiline);
+	s->files = s->stdin_file = f;
+	s->nfiles = 1;
+	if (uv_guess_handle(STDIN_FILENO) == UV_FILE) {
+		/* Redirected from a file: read it to its end like any file. */
+		f->fd = STDIN_FILENO;
+		s->env->open_files++;
+		source_kick(s);
+		return 0;
+	}
+	return source_stdin_start(s);
+}
+
+/* --- life cycle ----------------------------------------------------------- */
 
 int
 source_start(struct source *s)
 {
-	if (s->kind == SOURCE_STDIN_STREAM)
-		return stdin_start(s);
-	return tail_start(s);
-}
+	struct source_env *env = s->env;
 
-/* The input ended: send the held last line, and tell the owner. */
-void
-source_end(struct source *s)
-{
-	if (s->ended)
-		return;
-	s->ended = 1;
-	linesplit_finish(&s->ls, source_lines, s);
-	pipeline_flush(s->pipe);
-	if (s->on_end != NULL)
-		s->on_end(s);
+	uv_timer_init(env->loop, &s->kick);
+	uv_timer_init(env->loop, &s->tick);
+	s->kick.data = s->tick.data = s;
+	s->open_handles += 2;
+	uv_timer_start(&s->tick, source_tick_cb, SOURCE_TICK_MS, SOURCE_TICK_MS);
+	if (s->is_stdin)
+		return source_stdin_open(s);
+	source_scan(s, timefmt_now_ns());
+	return 0;
 }
 
 void
 source_resume(struct source *s)
 {
-	if (!s->paused || s->ended)
+	struct tail_file *f, *next;
+
+	if (!s->paused || s->ended || s->stopping)
 		return;
 	s->paused = 0;
-	if (s->kind == SOURCE_STDIN_STREAM) {
-		stdin_start(s);
+	if (s->is_stdin && s->stdin_file->fd < 0) {
+		source_stdin_start(s);
 		return;
 	}
-	tail_read(s);
+	for (f = s->files; f != NULL; f = next) {
+		next = f->next;
+		tail_read(f);
+	}
+}
+
+void
+source_update(struct source *s, const struct conf_source *c)
+{
+	struct tail_file *f;
+
+	/* Lines already split keep the old settings; the next ones take the new. */
+	for (f = s->files; f != NULL; f = f->next) {
+		multiline_flush(&f->ml, source_file_line, f);
+		multiline_free(&f->ml);
+	}
+	pipeline_flush(s->env->pipe);
+	source_free_conf(&s->conf);
+	source_copy_conf(&s->conf, c);
+	free(s->name);
+	s->name = xstrdup(c->name ? c->name : c->path);
+	s->env->pipe->name_src = NULL;
+	for (f = s->files; f != NULL; f = f->next) {
+		f->in.name = s->name;
+		f->in.format = s->conf.format;
+		f->in.labels = &s->conf.labels;
+		multiline_init(&f->ml, &s->conf.multiline);
+		f->ls.max_line = s->conf.max_line < f->ls.max_line ?
+		    f->ls.max_line : s->conf.max_line;
+	}
 }
 
 static void
 source_handle_closed(uv_handle_t *h)
 {
 	struct source *s = h->data;
+	unsigned i;
 
 	if (--s->open_handles > 0)
 		return;
-	linesplit_free(&s->ls);
-	if (s->fd > STDIN_FILENO)
-		close(s->fd);
+	for (i = 0; i < s->nwatches; i++) {
+		free(s->watch_dirs[i]);
+		free(s->watches[i]);
+	}
+	free(s->watches);
+	free(s->watch_dirs);
 	s->on_closed(s);
-	free(s->path);
+	source_free_conf(&s->conf);
 	free(s->name);
 	free(s);
 }
@@ -97,33 +485,33 @@ source_close_handle(struct source *s, uv_handle_t *h)
 	if (h->loop == NULL || uv_is_closing(h))
 		return;
 	h->data = s;
-	s->open_handles++;
 	uv_close(h, source_handle_closed);
 }
 
 void
 source_stop(struct source *s, void (*on_closed)(struct source *))
 {
+	int flush = s->env->cp == NULL || s->is_stdin;
+	unsigned i;
+
 	s->on_closed = on_closed;
-	s->paused = 1;
-	if (!s->ended) {
-		s->ended = 1;	/* no on_end: the owner is the one stopping us */
-		linesplit_finish(&s->ls, source_lines, s);
-		pipeline_flush(s->pipe);
-	}
-	/*
-	 * One reference for ourselves, so the closes below cannot finish
-	 * before all of them are started.
-	 */
-	s->open_handles++;
-	source_close_handle(s, (uv_handle_t *)&s->watch);
+	s->stopping = 1;
+	/* With checkpoints, what is held is read again next time, whole. */
+	while (s->files != NULL)
+		tail_free(s->files, flush);
+	s->stdin_file = NULL;
+	pipeline_flush(s->env->pipe);
+	s->open_handles++;	/* ours, until every close is started */
+	for (i = 0; i < s->nwatches; i++)
+		source_close_handle(s, (uv_handle_t *)s->watches[i]);
 	source_close_handle(s, (uv_handle_t *)&s->tick);
 	source_close_handle(s, (uv_handle_t *)&s->kick);
-	source_close_handle(s, (uv_handle_t *)&s->stream);
-	s->open_handles--;
-	if (s->open_handles == 0) {
-		/* Nothing was ever opened: finish on the next loop turn all the same. */
-		uv_timer_init(s->loop, &s->kick);
+	if (s->is_stdin)
+		source_close_handle(s, (uv_handle_t *)&s->stream);
+	if (--s->open_handles == 0) {
+		/* Nothing was opened: finish on the next turn all the same. */
+		uv_timer_init(s->env->loop, &s->kick);
+		s->open_handles++;
 		source_close_handle(s, (uv_handle_t *)&s->kick);
 	}
 }

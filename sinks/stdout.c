@@ -29,11 +29,11 @@ static const char *const stdout_colors[] = { "auto", "always", "never", NULL };
 static const struct conf_option stdout_options[] = {
 	{ "encoding", CONF_ENUM, "auto", offsetof(struct stdout_opts, encoding),
 	  0, 0, stdout_encodings, 0,
-	  "auto: pretty on a terminal, ndjson otherwise" },
+	  "auto: pretty on a terminal, ndjson otherwise", NULL },
 	{ "color", CONF_ENUM, "auto", offsetof(struct stdout_opts, color), 0, 0,
 	  stdout_colors, 0,
-	  "auto: colours on a terminal unless NO_COLOR is set or TERM is dumb" },
-	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL },
+	  "auto: colours on a terminal unless NO_COLOR is set or TERM is dumb", NULL },
+	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, NULL },
 };
 
 struct stdout_item {

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/* multiline.c: stack traces and other continued lines become one event. */
+#include "config.h"
+
+#include <string.h>
+
+#include "agent.h"
+#include "multiline.h"
+
+int
+multiline_init(struct multiline *ml, const struct conf_multiline *conf)
+{
+	memset(ml, 0, sizeof *ml);
+	ml->conf = conf;
+	if (conf == NULL || conf->mode == MULTILINE_OFF)
+		return 0;
+	buf_init(&ml->group, conf->max_bytes + 1);
+	if (conf->mode == MULTILINE_START && conf->start_pattern != NULL &&
+	    regcomp(&ml->re, conf->start_pattern, REG_EXTENDED | REG_NOSUB) == 0)
+		ml->have_re = 1;
+	return 0;
+}
+
+void
+multiline_free(struct multiline *ml)
+{
+	if (ml->have_re)
+		regfree(&ml->re);
+	ml->have_re = 0;
+	buf_free(&ml->group);
+}
+
+/* Does this line begin a new event? */
+static int
+multiline_starts(struct multiline *ml, const char *line, size_t n)
+{
+	char tmp[1024];
+	size_t k;
+
+	if (ml->conf->mode == MULTILINE_INDENT) {
+		if (n > 0 && (line[0] == ' ' || line[0] == '\t'))
+			return 0;
+		return !(n >= 10 && memcmp(line, "Caused by:", 10) == 0);
+	}
+	if (!ml->have_re)
+		return 1;
+	/* regexec needs a C string: the pattern looks at the start of the line. */
+	k = n < sizeof tmp - 1 ? n : sizeof tmp - 1;
+	memcpy(tmp, line, k);
+	tmp[k] = '\0';
+	return regexec(&ml->re, tmp, 0, NULL, 0) == 0;
+}
+
+void
+multiline_flush(struct multiline *ml, linesplit_fn emit, void *arg)
+{
+	if (ml->lines == 0)
+		return;
+	emit(arg, ml->group.p, ml->group.len, ml->flags, ml->end);
+	buf_clear(&ml->group);
+	ml->lines = 0;
+	ml->flags = 0;
+}
+
+void
+multiline_line(struct multiline *ml, const char *line, size_t n, unsigned flags,
+    uint64_t end, int64_t now_ns, linesplit_fn emit, void *arg)
+{
+	size_t room;
+
+	if (ml->conf == NULL || ml->conf->mode == MULTILINE_OFF) {
+		emit(arg, line, n, flags, end);
+		return;
+	}
+	if (ml->lines > 0 && multiline_starts(ml, line, n))
+		multiline_flush(ml, emit, arg);
+	if (ml->lines == 0)
+		ml->started_ns = now_ns;
+	else
+		buf_putc(&ml->group, '\n');
+	/* Past max_bytes the rest of the line is dropped and the event marked. */
+	room = ml->group.cap - 1 - ml->group.len;
+	if (n > room) {
+		n = room;
+		flags |= EVENT_TRUNCATED;
+	}
+	buf_append(&ml->group, line, n);
+	ml->lines++;
+	ml->flags |= flags;
+	ml->end = end;
+	if (ml->lines >= (unsigned)ml->conf->max_lines ||
+	    ml->group.len >= ml->conf->max_bytes)
+		multiline_flush(ml, emit, arg);
+}
+
+void
+multiline_timeout(struct multiline *ml, int64_t now_ns, linesplit_fn emit,
+    void *arg)
+{
+	if (ml->lines > 0 && ml->conf != NULL &&
+	    now_ns - ml->started_ns >= ml->conf->flush_ms * 1000000LL)
+		multiline_flush(ml, emit, arg);
+}
