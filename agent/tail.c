@@ -116,6 +116,17 @@ tail_attach(struct source *s, const char *path, int fd, const struct stat *st,
 	return f;
 }
 
+static int
+tail_was_rotated(const struct source *s, const char *path)
+{
+	const struct tail_file *f;
+
+	for (f = s->files; f != NULL; f = f->next)
+		if (f->state == TAIL_ROTATED && strcmp(f->path, path) == 0)
+			return 1;
+	return 0;
+}
+
 struct tail_file *
 tail_open(struct source *s, const char *path, int startup)
 {
@@ -127,8 +138,11 @@ tail_open(struct source *s, const char *path, int startup)
 	int fd, err = 0;
 
 	if ((fd = tail_open_fd(env, path, &err)) < 0) {
+		/* Just rotated away: a new file is about to be created. */
 		if (err != EMFILE && s->last_errno != err)
-			log_warn("open \"%s\" failed: %s; retrying every %lld ms", path,
+			log_msg(err == ENOENT && tail_was_rotated(s, path) ?
+			    LEVEL_DEBUG : LEVEL_WARN,
+			    "open \"%s\" failed: %s; retrying every %lld ms", path,
 			    strerror(err), s->conf.poll_interval_ms);
 		s->last_errno = err;
 		return NULL;
@@ -141,7 +155,7 @@ tail_open(struct source *s, const char *path, int startup)
 		s->last_errno = EINVAL;
 		return NULL;
 	}
-	if (s->last_errno != 0)
+	if (s->last_errno != 0 && !tail_was_rotated(s, path))
 		log_info("\"%s\" opened; following it", path);
 	s->last_errno = 0;
 	env->emfile_logged = 0;

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
@@ -14,6 +15,15 @@
 #include <unistd.h>
 
 static uint64_t loggen_state = 0x9e3779b97f4a7c15ULL;
+static volatile sig_atomic_t loggen_reopen;
+
+/* SIGHUP: reopen the output by name, as a daemon does after logrotate. */
+static void
+loggen_hup(int sig)
+{
+	(void)sig;
+	loggen_reopen = 1;
+}
 
 /* xorshift64*: fast, and the same lines for the same seed. */
 static uint64_t
@@ -48,7 +58,8 @@ loggen_usage(void)
 	    "usage: loggen [-o FILE] [-n COUNT] [-r LINES_PER_SEC] [-d SECONDS]\n"
 	    "              [-f json|plain|mixed] [-s SEED] [--start N]\n"
 	    "Appends numbered web-service log lines (seq field) to FILE or stdout.\n"
-	    "COUNT 0 and no -d: until killed. RATE 0: as fast as possible.\n");
+	    "COUNT 0 and no -d: until killed. RATE 0: as fast as possible.\n"
+	    "SIGHUP reopens FILE by name (for logrotate's postrotate).\n");
 }
 
 int
@@ -99,8 +110,21 @@ main(int argc, char **argv)
 		fprintf(stderr, "loggen: open %s: %s\n", out, strerror(errno));
 		return 1;
 	}
+	if (out != NULL)
+		signal(SIGHUP, loggen_hup);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (n = 0; count == 0 || n < count; n++, seq++) {
+		if (loggen_reopen) {
+			loggen_reopen = 0;
+			if (used > 0 && write(fd, buf, used) != (ssize_t)used)
+				return 1;
+			used = 0;
+			close(fd);
+			if ((fd = open(out, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) < 0) {
+				fprintf(stderr, "loggen: reopen %s: %s\n", out, strerror(errno));
+				return 1;
+			}
+		}
 		if (rate > 0 || duration > 0) {
 			clock_gettime(CLOCK_MONOTONIC, &ts);
 			double el = (double)(ts.tv_sec - t0.tv_sec) + (double)(ts.tv_nsec - t0.tv_nsec) / 1e9;

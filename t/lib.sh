@@ -6,7 +6,8 @@
 #   t_wait_for 'cond' SECS  poll until cond is true; the deadline scales with T_TIMEOUT_MULT
 #   t_bg CMD...             start CMD in the background; it is killed at exit
 #   t_need CMD [REASON]     skip the whole file when CMD is missing (fail under T_REQUIRE_PEERS=1)
-#   t_agent ARGS...         start logagent in the background: $T_TMP/out, $T_TMP/err, $AGENT_PID
+#   t_agent ARGS...         start logagent in the background, appending to $AGENT_OUT and
+#                           $AGENT_ERR (default $T_TMP/out, $T_TMP/err); sets $AGENT_PID
 set -u
 T_SRC=${T_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
 T_BUILD=${T_BUILD:-$T_SRC}
@@ -86,7 +87,7 @@ t_need() {
 }
 
 t_agent() {
-	"$LOGAGENT" "$@" >"$T_TMP/out" 2>"$T_TMP/err" &
+	"$LOGAGENT" "$@" >>"${AGENT_OUT:-$T_TMP/out}" 2>>"${AGENT_ERR:-$T_TMP/err}" &
 	AGENT_PID=$!
 	T_PIDS="$T_PIDS $AGENT_PID"
 }
@@ -107,4 +108,50 @@ t_lines() {
 # found in FILE, one per line, sorted.
 t_seqs() {
 	grep -oE '("seq":|seq=)[0-9]+' "$1" | grep -oE '[0-9]+$' | sort -n
+}
+
+# t_state_conf FILE STATE_DIR SOURCES_JSON [EXTRA_TOP_LEVEL_JSON]: a config
+# with checkpoints in STATE_DIR, the given sources, ndjson on stdout.
+t_state_conf() {
+	cat >"$1" <<EOC
+{ "state_dir": "$2", "checkpoint_interval": "100ms", ${4:-}
+  "sources": $3,
+  "sinks": [{"type": "stdout", "encoding": "ndjson"}] }
+EOC
+}
+
+# t_minus A B: the lines of file A that are not in file B (sets, any order).
+t_minus() {
+	awk 'NR == FNR { b[$0]; next } !($0 in b)' "$2" "$1"
+}
+
+# t_exact WANT_SEQS GOT_FILE: every wanted seq exactly once, nothing else.
+t_exact() {
+	t_seqs "$2" >"$T_TMP/.got" && sort -n "$1" >"$T_TMP/.want" &&
+	if ! cmp -s "$T_TMP/.want" "$T_TMP/.got"; then
+		echo "missing: $(t_minus "$T_TMP/.want" "$T_TMP/.got" | wc -l)," \
+		    "duplicated: $(uniq -d "$T_TMP/.got" | wc -l)," \
+		    "unexpected: $(t_minus "$T_TMP/.got" "$T_TMP/.want" | sort -u | wc -l)"
+		t_minus "$T_TMP/.want" "$T_TMP/.got" | head -5
+		return 1
+	fi
+}
+
+# t_crash WANT_SEQS GOT_FILE BOUND: nothing missing or invented; at most
+# BOUND duplicates (the unacknowledged window after a SIGKILL).
+t_crash() {
+	t_seqs "$2" >"$T_TMP/.got" && sort -n "$1" >"$T_TMP/.want" &&
+	sort -nu "$T_TMP/.got" >"$T_TMP/.gotu" &&
+	if ! cmp -s "$T_TMP/.want" "$T_TMP/.gotu"; then
+		echo "missing: $(t_minus "$T_TMP/.want" "$T_TMP/.gotu" | wc -l)," \
+		    "invented: $(t_minus "$T_TMP/.gotu" "$T_TMP/.want" | wc -l)"
+		return 1
+	fi &&
+	d=$(( $(wc -l <"$T_TMP/.got") - $(wc -l <"$T_TMP/.gotu") )) &&
+	echo "duplicates after crashes: $d (bound $3)" && test "$d" -le "$3"
+}
+
+# t_file_seqs FILE...: the seqs found in files on disk, sorted.
+t_file_seqs() {
+	cat "$@" 2>/dev/null | grep -oE '("seq":|seq=)[0-9]+' | grep -oE '[0-9]+$' | sort -n
 }
