@@ -32,6 +32,12 @@ pipeline_configure(struct pipeline *p, const struct conf *c, size_t max_line)
 		p->batch_cap = need;
 }
 
+static void
+pipeline_flush_cb(uv_check_t *h)
+{
+	pipeline_flush(h->data);
+}
+
 void
 pipeline_init(struct pipeline *p, uv_loop_t *loop, const struct conf *c,
     size_t max_line)
@@ -42,6 +48,15 @@ pipeline_init(struct pipeline *p, uv_loop_t *loop, const struct conf *c,
 	p->max_inflight = PIPELINE_MAX_INFLIGHT;
 	p->batch_cap = 8 << 20;
 	pipeline_configure(p, c, max_line);
+	/*
+	 * One batch per loop turn, not per read: a thousand small files fill
+	 * one batch, not a thousand. Unreferenced, so it never keeps the
+	 * loop alive by itself.
+	 */
+	uv_check_init(loop, &p->flush);
+	p->flush.data = p;
+	uv_check_start(&p->flush, pipeline_flush_cb);
+	uv_unref((uv_handle_t *)&p->flush);
 }
 
 int
@@ -319,11 +334,17 @@ pipeline_sink_closed(struct sink *s)
 		p->on_closed(p->arg);
 }
 
+static void
+pipeline_flush_closed(uv_handle_t *h)
+{
+}
+
 void
 pipeline_close(struct pipeline *p)
 {
 	pipeline_flush(p);
 	p->closing = 1;
+	uv_close((uv_handle_t *)&p->flush, pipeline_flush_closed);
 	if (p->sinks == NULL) {
 		if (p->on_closed != NULL)
 			p->on_closed(p->arg);

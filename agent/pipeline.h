@@ -52,6 +52,7 @@ struct pipeline {
 	void (*on_closed)(void *arg);
 	void *arg;
 	int closing;
+	uv_check_t flush;	/* sends the batch being filled at the end of each loop turn */
 };
 
 void	pipeline_init(struct pipeline *p, uv_loop_t *loop, const struct conf *c,
@@ -87,7 +88,10 @@ struct pipeline_input {
 void	pipeline_line(struct pipeline *p, const struct pipeline_input *in,
 	    const char *line, size_t n, unsigned flags, int64_t recv_ns,
 	    uint64_t end);
-/* Send the batch being filled, if it holds anything. */
+/*
+ * Send the batch being filled, if it holds anything. It is also sent at
+ * the end of every loop turn, so sources need not call this.
+ */
 void	pipeline_flush(struct pipeline *p);
 static inline int
 pipeline_busy(const struct pipeline *p)

@@ -527,7 +527,7 @@ run_agent(struct conf *c, const struct run_overrides *o, int oneshot)
 		    c->nsources, c->nsinks, r.env.max_open);
 	uv_run(r.loop, UV_RUN_DEFAULT);
 
-	log_debug("stopped: %llu lines, %llu events out, %llu filtered, %llu parse errors, %llu truncated, %llu events failed; rotations %llu, truncations %llu, recovered %llu bytes, unrecoverable %llu bytes, at risk %llu bytes",
+	log_debug("stopped: %llu lines, %llu events out, %llu filtered, %llu parse errors, %llu truncated, %llu events failed; rotations %llu, truncations %llu, recovered %llu bytes, unrecoverable %llu bytes, at risk %llu bytes, idle files closed %llu",
 	    (unsigned long long)r.pipe.stats.lines,
 	    (unsigned long long)r.pipe.stats.events_out,
 	    (unsigned long long)r.pipe.stats.filtered,
@@ -538,7 +538,8 @@ run_agent(struct conf *c, const struct run_overrides *o, int oneshot)
 	    (unsigned long long)r.env.truncations,
 	    (unsigned long long)r.env.recovered_bytes,
 	    (unsigned long long)r.env.unrecoverable_bytes,
-	    (unsigned long long)r.env.at_risk_bytes);
+	    (unsigned long long)r.env.at_risk_bytes,
+	    (unsigned long long)r.env.parked);
 	if (r.pipe.stats.events_failed != 0 && !r.broken_pipe)
 		r.exit_code = 1;
 	if (r.have_cp && r.cp.dirty)

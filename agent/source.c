@@ -340,7 +340,6 @@ source_stdin_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
 	f->last_growth_ns = timefmt_now_ns();
 	f->offset += (uint64_t)nread;
 	linesplit_commit(&f->ls, (size_t)nread, source_file_line, f);
-	pipeline_flush(s->env->pipe);
 	if (pipeline_busy(s->env->pipe)) {
 		s->paused = 1;
 		uv_read_stop(st);

@@ -158,7 +158,8 @@ tail_open(struct source *s, const char *path, int startup)
 	if (s->last_errno != 0 && !tail_was_rotated(s, path))
 		log_info("\"%s\" opened; following it", path);
 	s->last_errno = 0;
-	env->emfile_logged = 0;
+	if (env->open_files < env->max_open * 3 / 4)
+		env->emfile_logged = 0;
 
 	/* Known identity: same inode and the same first bytes. */
 	cp = checkpoint_find(env->cp, st.st_dev, st.st_ino);
@@ -255,7 +256,11 @@ tail_dirname(const char *path, char *out, size_t len)
 		snprintf(out, len, "%.*s", (int)(slash - path), path);
 }
 
-/* Read the file to its end (up to a budget), splitting lines. */
+/*
+ * Read the file to its end (up to a budget), splitting lines. The batch
+ * they go into is sent at the end of the loop turn (pipeline.c), so many
+ * small files share batches.
+ */
 void
 tail_read(struct tail_file *f)
 {
@@ -324,7 +329,6 @@ tail_read(struct tail_file *f)
 	    f->offset > f->cp->head_len && f->fd >= 0 &&
 	    tail_head(f->fd, CP_HEAD_MAX, &hash, &hlen) == 0)
 		cp_entry_set_head(f->cp, hlen, hash);
-	pipeline_flush(env->pipe);
 }
 
 static int
@@ -445,7 +449,6 @@ tail_truncated(struct tail_file *f, uint64_t size)
 	f->offset = 0;
 	f->size_seen = size;
 	linesplit_reset(&f->ls, 0);
-	pipeline_flush(env->pipe);
 }
 
 /* Reopen a parked file by its identity; 0, or -1 when it is not the same file. */
@@ -533,7 +536,6 @@ tail_timeouts(struct tail_file *f, int64_t now_ns)
 		linesplit_release(&f->ls);
 	}
 	multiline_timeout(&f->ml, now_ns, source_file_line, f);
-	pipeline_flush(s->env->pipe);
 	if (f->state == TAIL_ROTATED && (f->fd < 0 || (f->eof &&
 	    now_ns - f->last_growth_ns >= s->conf.rotate_wait_ms * 1000000LL))) {
 		log_debug("\"%s\": the rotated file is read to its end and quiet; closing it",

@@ -7,6 +7,7 @@
 printf '{"msg":"no newline yet","seq":1001}' >>"$T_TMP/app.log"
 
 for sig in TERM INT; do
+	: >"$T_TMP/out"; : >"$T_TMP/err"
 	t_agent --output json "$T_TMP/app.log"
 	t_ok "SIG$sig: everything read is printed first" '
 		t_wait_for "test \$(t_lines $T_TMP/out) -ge 1000" 20
@@ -29,6 +30,7 @@ cat >"$T_TMP/hup.conf" <<EOC
   "sinks": [{"type": "stdout", "encoding": "ndjson"}] }
 EOC
 : >"$T_TMP/hup.log"
+: >"$T_TMP/out"; : >"$T_TMP/err"
 t_agent -c "$T_TMP/hup.conf"
 printf 'DEBUG before-1\nINFO before-2\n' >>"$T_TMP/hup.log"
 t_ok 'SIGHUP: before reload, debug passes' '

@@ -46,6 +46,7 @@ t_ok 'no line twice over all of it, exit 0' '
 
 # A file that does not exist yet is picked up when it appears.
 late=$T_TMP/late.log
+: >"$T_TMP/out"; : >"$T_TMP/err"
 t_agent --output json "$late"
 t_ok 'a missing file: warned about, not fatal' '
 	t_wait_for "grep -q \"late.log\\\" failed: No such file or directory\" $T_TMP/err" 10 && kill -0 $AGENT_PID
@@ -59,6 +60,7 @@ kill -TERM "$AGENT_PID"; wait "$AGENT_PID"
 # Not a regular file: refused with a warning; the other files keep flowing.
 mkfifo "$T_TMP/fifo"
 printf 'INFO regular\n' >"$T_TMP/reg.log"
+: >"$T_TMP/out"; : >"$T_TMP/err"
 t_agent --output json "$T_TMP/fifo" "$T_TMP/reg.log"
 t_ok 'a FIFO is refused, the other file is read' '
 	t_wait_for "grep -q regular $T_TMP/out" 10 &&
