@@ -56,7 +56,7 @@ static const char *const conf_watch[] = { "inotify", "poll", NULL };
 static const struct conf_option conf_multiline_options[] = {
 	{ "mode", CONF_ENUM, "off", OPT(conf_multiline, mode), 0, 0,
 	  conf_multiline_modes, 0,
-	  "start_pattern: a line matching start_pattern begins an event, others join it; indent: lines starting with a space or tab, or \"Caused by:\", join the one before", NULL },
+	  "start_pattern: a line matching start_pattern begins an event, others join it; indent: lines starting with a space or tab, \"Caused by:\", \"Suppressed:\" or a Java exception class (java.io.IOException: ...) join the one before", NULL },
 	{ "start_pattern", CONF_STRING, NULL, OPT(conf_multiline, start_pattern),
 	  0, 0, NULL, 0, "POSIX extended regular expression for the first line of an event", NULL },
 	{ "flush", CONF_MS, "1s", OPT(conf_multiline, flush_ms), 10, 600000,
@@ -113,7 +113,7 @@ static const struct conf_option conf_source_options[] = {
 
 static const struct conf_option conf_sink_options[] = {
 	{ "type", CONF_STRING, NULL, OPT(conf_sink, type), 0, 0, NULL,
-	  CONF_REQUIRED, "which sink: stdout", NULL },
+	  CONF_REQUIRED, "which sink: stdout or null", NULL },
 	{ "name", CONF_STRING, NULL, OPT(conf_sink, name), 0, 0, NULL, 0,
 	  "name used in the agent's log (default: the type)", NULL },
 	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, NULL },

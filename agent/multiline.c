@@ -30,6 +30,55 @@ multiline_free(struct multiline *ml)
 	buf_free(&ml->group);
 }
 
+static int
+multiline_prefix(const char *line, size_t n, const char *word)
+{
+	size_t k = strlen(word);
+
+	return n >= k && memcmp(line, word, k) == 0;
+}
+
+static int
+multiline_ident(char c, int first)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+	    c == '$' || (!first && c >= '0' && c <= '9');
+}
+
+/*
+ * A Java exception header: a dotted class name ending in Exception, Error
+ * or Throwable, then ": " or the end ("java.lang.IllegalStateException: x").
+ * Such a line follows the log line that reports it, unindented.
+ */
+static int
+multiline_java_exception(const char *line, size_t n)
+{
+	static const char *const ends[] = { "Exception", "Error", "Throwable", NULL };
+	size_t i = 0, word = 0, dots = 0, k, len;
+
+	while (i < n) {
+		if (!multiline_ident(line[i], 1))
+			return 0;
+		word = i;
+		while (i < n && multiline_ident(line[i], 0))
+			i++;
+		if (i < n && line[i] == '.') {
+			dots++;
+			i++;
+			continue;
+		}
+		break;
+	}
+	if (dots == 0 || (i < n && !(line[i] == ':' && i + 1 < n && line[i + 1] == ' ')))
+		return 0;
+	for (k = 0; ends[k] != NULL; k++) {
+		len = strlen(ends[k]);
+		if (i - word >= len && memcmp(line + i - len, ends[k], len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* Does this line begin a new event? */
 static int
 multiline_starts(struct multiline *ml, const char *line, size_t n)
@@ -37,11 +86,11 @@ multiline_starts(struct multiline *ml, const char *line, size_t n)
 	char tmp[1024];
 	size_t k;
 
-	if (ml->conf->mode == MULTILINE_INDENT) {
-		if (n > 0 && (line[0] == ' ' || line[0] == '\t'))
-			return 0;
-		return !(n >= 10 && memcmp(line, "Caused by:", 10) == 0);
-	}
+	if (ml->conf->mode == MULTILINE_INDENT)
+		return !((n > 0 && (line[0] == ' ' || line[0] == '\t')) ||
+		    multiline_prefix(line, n, "Caused by:") ||
+		    multiline_prefix(line, n, "Suppressed:") ||
+		    multiline_java_exception(line, n));
 	if (!ml->have_re)
 		return 1;
 	/* regexec needs a C string: the pattern looks at the start of the line. */

@@ -276,9 +276,15 @@ tail_read(struct tail_file *f)
 
 	if (f->fd < 0 || s->stopping)
 		return;
-	/* Shorter than what we read: truncated (or copytruncated) under us. */
-	if (s->stdin_file != f && fstat(f->fd, &st) == 0 &&
-	    (uint64_t)st.st_size < f->offset)
+	/*
+	 * Shorter than what we read, or emptied and refilled past our offset
+	 * (the first bytes are no longer those of the identity): truncated or
+	 * copytruncated under us. Checked before every read, so no byte of the
+	 * new content is read from the old offset. One pread of at most 1 KiB.
+	 */
+	if (s->stdin_file != f && f->offset > 0 && fstat(f->fd, &st) == 0 &&
+	    ((uint64_t)st.st_size < f->offset ||
+	    (f->cp->head_len > 0 && !tail_same_head(f->fd, f->cp))))
 		tail_truncated(f, (uint64_t)st.st_size);
 	while (f->fd >= 0) {
 		if (pipeline_busy(env->pipe)) {
@@ -512,17 +518,8 @@ tail_check(struct tail_file *f, int64_t now_ns)
 		} else
 			tail_rotated(f);
 	}
-	if (f->fd < 0)
-		return;
-	/*
-	 * Emptied and refilled past our offset before we looked: the first
-	 * bytes are no longer the ones the identity was made of.
-	 */
-	if (f->src->stdin_file != f && fstat(f->fd, &st) == 0 &&
-	    (uint64_t)st.st_size >= f->offset && f->offset > 0 &&
-	    f->cp->head_len > 0 && !tail_same_head(f->fd, f->cp))
-		tail_truncated(f, (uint64_t)st.st_size);
-	tail_read(f);
+	if (f->fd >= 0)
+		tail_read(f);	/* the safety net; it checks for truncation too */
 }
 
 void

@@ -9,6 +9,7 @@
 
 const struct sink_ops *const sink_table[] = {
 	&sink_stdout,
+	&sink_null,
 	NULL,
 };
 

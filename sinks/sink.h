@@ -90,5 +90,6 @@ int	encoder_run(const struct encoder_ops *enc, const struct encode_opts *o,
 extern const struct encoder_ops enc_ndjson;
 extern const struct encoder_ops enc_pretty;
 extern const struct sink_ops sink_stdout;
+extern const struct sink_ops sink_null;
 
 #endif
