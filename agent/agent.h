@@ -80,6 +80,7 @@ struct event {
 	unsigned nfields;
 	unsigned fields_cap;
 	unsigned fields_dropped; /* fields past the per-event cap */
+	uint64_t key_bloom;	/* keys present, for parser_add_field's duplicate check */
 };
 
 #endif

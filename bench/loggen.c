@@ -56,7 +56,10 @@ loggen_usage(void)
 {
 	fprintf(stderr,
 	    "usage: loggen [-o FILE] [-n COUNT] [-r LINES_PER_SEC] [-d SECONDS]\n"
-	    "              [-f json|plain|mixed] [-s SEED] [--start N]\n"
+	    "              [-f json|plain|logfmt|nginx|mixed] [-s SEED] [--start N]\n"
+	    "              [-t EPOCH_MS]\n"
+	    "-t: timestamps from EPOCH_MS, 1 ms a line, so the output is the same\n"
+	    "every run (benchmarks); otherwise the wall clock.\n"
 	    "Appends numbered web-service log lines (seq field) to FILE or stdout.\n"
 	    "COUNT 0 and no -d: until killed. RATE 0: as fast as possible.\n"
 	    "SIGHUP reopens FILE by name (for logrotate's postrotate).\n");
@@ -77,10 +80,14 @@ main(int argc, char **argv)
 	};
 	static const struct option longopts[] = {
 		{ "start", required_argument, NULL, 'S' },
+		{ "time", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *out = NULL, *format = "json", *level;
+	long long fixed_ms = -1;
+	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 	unsigned long long count = 0, seq = 1, n;
 	double rate = 0, duration = 0, lat, r;
 	struct timespec ts, t0;
@@ -90,7 +97,7 @@ main(int argc, char **argv)
 	int ch, fd = STDOUT_FILENO, len, plain;
 	struct tm tm;
 
-	while ((ch = getopt_long(argc, argv, "o:n:r:d:f:s:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "o:n:r:d:f:s:t:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'o': out = optarg; break;
 		case 'n': count = strtoull(optarg, NULL, 10); break;
@@ -99,10 +106,12 @@ main(int argc, char **argv)
 		case 'f': format = optarg; break;
 		case 's': loggen_state ^= strtoull(optarg, NULL, 10) * 0x100000001b3ULL; break;
 		case 'S': seq = strtoull(optarg, NULL, 10); break;
+		case 't': fixed_ms = strtoll(optarg, NULL, 10); break;
 		default: loggen_usage(); return 2;
 		}
 	}
-	if (strcmp(format, "json") && strcmp(format, "plain") && strcmp(format, "mixed")) {
+	if (strcmp(format, "json") && strcmp(format, "plain") && strcmp(format, "mixed") &&
+	    strcmp(format, "logfmt") && strcmp(format, "nginx")) {
 		loggen_usage();
 		return 2;
 	}
@@ -161,12 +170,29 @@ main(int argc, char **argv)
 		}
 		if (k == 5 && status == 500)
 			k = 6;
-		clock_gettime(CLOCK_REALTIME, &ts);
+		if (fixed_ms >= 0) {
+			ts.tv_sec = (time_t)((fixed_ms + (long long)n) / 1000);
+			ts.tv_nsec = (long)((fixed_ms + (long long)n) % 1000) * 1000000;
+		} else
+			clock_gettime(CLOCK_REALTIME, &ts);
 		gmtime_r(&ts.tv_sec, &tm);
 		strftime(tbuf, sizeof tbuf, "%Y-%m-%dT%H:%M:%S", &tm);
 		plain = strcmp(format, "plain") == 0 ||
 		    (strcmp(format, "mixed") == 0 && loggen_rand() % 4 == 0);
-		if (plain)
+		if (strcmp(format, "nginx") == 0)
+			/* nginx combined, with $request_time and $upstream_response_time. */
+			len = snprintf(line, sizeof line,
+			    "10.0.%u.%u - - [%02d/%s/%04d:%02d:%02d:%02d +0000] \"%s %s HTTP/1.1\" %u %u \"-\" \"Mozilla/5.0 (X11; Linux x86_64) loggen/1\" %.3f %.3f seq=%llu\n",
+			    (unsigned)(loggen_rand() % 256), (unsigned)(loggen_rand() % 256),
+			    tm.tm_mday, mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+			    tm.tm_sec, methods[mi], path, status, 200 + (unsigned)(loggen_rand() % 5000),
+			    lat, lat * 0.9, seq);
+		else if (strcmp(format, "logfmt") == 0)
+			len = snprintf(line, sizeof line,
+			    "ts=%s.%03ldZ level=%s msg=\"%s\" method=%s path=%s status=%u latency=%.6f request_id=%016llx seq=%llu\n",
+			    tbuf, ts.tv_nsec / 1000000, level, msgs[k], methods[mi], path,
+			    status, lat, (unsigned long long)loggen_rand(), seq);
+		else if (plain)
 			len = snprintf(line, sizeof line,
 			    "%s.%03ldZ %s %s method=%s path=%s status=%u latency=%.6f request_id=%016llx seq=%llu\n",
 			    tbuf, ts.tv_nsec / 1000000, level[0] == 'i' ? "INFO" :

@@ -13,8 +13,16 @@ parser_add_field(const struct parse_ctx *ctx, struct event *ev,
 {
 	struct field *f;
 	unsigned i, ncap;
+	uint64_t bit;
 
-	for (i = 0; i < ev->nfields; i++) {
+	/*
+	 * A key seen before has its bit set: only then look for it. The bit is
+	 * chosen by length and the first and last bytes, which tells most keys
+	 * of one event apart.
+	 */
+	bit = key.n == 0 ? 1 : 1ULL << ((key.n * 7 + (unsigned char)key.p[0] * 3 +
+	    (unsigned char)key.p[key.n - 1]) & 63);
+	for (i = (ev->key_bloom & bit) ? 0 : ev->nfields; i < ev->nfields; i++) {
 		f = &ev->fields[i];
 		if (f->key.n == key.n && memcmp(f->key.p, key.p, key.n) == 0) {
 			f->val = val;
@@ -39,6 +47,7 @@ parser_add_field(const struct parse_ctx *ctx, struct event *ev,
 		ev->fields = f;
 		ev->fields_cap = ncap;
 	}
+	ev->key_bloom |= bit;
 	f = &ev->fields[ev->nfields++];
 	f->key = key;
 	f->val = val;
@@ -57,6 +66,7 @@ parser_decline(const struct parse_ctx *ctx, struct event *ev,
 	ev->fields_cap = 0;
 	ev->fields = NULL;
 	ev->fields_dropped = 0;
+	ev->key_bloom = 0;
 	len = snprintf(tmp, sizeof tmp, "%s: %s at byte %zu", format, why, at);
 	if (len < 0 || (size_t)len >= sizeof tmp)
 		len = (int)strlen(tmp);

@@ -2,6 +2,7 @@
 /* json.c: one JSON object per line, scanned in place; nested values kept as raw JSON. */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -126,15 +127,49 @@ json_unescape(const char *p, size_t n, char *o)
  * A string at s->i (the opening quote); out gets its text, decoded into
  * the arena when decode is set and it holds escapes.
  */
+/*
+ * Eight bytes at a time: is any of them a quote, a backslash or a control
+ * byte (below 0x20)? The usual bit trick: x - 0x01.. borrows into the top
+ * bit of each byte that was zero, and (x - n..) & ~x & 0x80.. flags bytes
+ * below n for n <= 0x80.
+ */
+#define JSON_ONES	0x0101010101010101ULL
+#define JSON_HIGHS	0x8080808080808080ULL
+
+static inline uint64_t
+json_word_special(uint64_t w)
+{
+	uint64_t q = w ^ (JSON_ONES * '"'), b = w ^ (JSON_ONES * '\\');
+
+	return (((q - JSON_ONES) & ~q) | ((b - JSON_ONES) & ~b) |
+	    ((w - JSON_ONES * 0x20) & ~w)) & JSON_HIGHS;
+}
+
 static int
 json_string(struct json_scan *s, struct slice *out, int decode)
 {
 	size_t start = ++s->i, escapes = 0;
+	uint64_t w, m;
 	unsigned v;
 	unsigned char c;
 	char *o;
 
 	for (;;) {
+		/*
+		 * The common case: runs of plain text, a word at a time. The
+		 * lowest flagged byte is exact (a borrow only spills upward),
+		 * so on a little-endian machine we jump straight to it.
+		 */
+		while (s->i + 8 <= s->n) {
+			memcpy(&w, s->p + s->i, 8);
+			if ((m = json_word_special(w)) != 0) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+				s->i += (size_t)__builtin_ctzll(m) >> 3;
+#endif
+				break;
+			}
+			s->i += 8;
+		}
 		if (s->i >= s->n)
 			JSON_FAIL(s, "unterminated string");
 		c = (unsigned char)s->p[s->i];
@@ -310,25 +345,40 @@ json_value(struct json_scan *s, struct slice *val, enum field_type *type,
 	return rc;
 }
 
-static int
-json_key_is(struct slice k, const char *const *names)
+enum { JSON_KEY_TIME = 1, JSON_KEY_LEVEL = 2, JSON_KEY_MSG = 4 };
+
+/* The well-known keys, with their lengths so most keys fail on length alone. */
+static const struct {
+	const char *name;
+	size_t n;
+	unsigned kind;
+} json_known[] = {
+#define K(s, kind) { s, sizeof(s) - 1, kind }
+	K("time", JSON_KEY_TIME), K("ts", JSON_KEY_TIME),
+	K("timestamp", JSON_KEY_TIME), K("@timestamp", JSON_KEY_TIME),
+	K("@t", JSON_KEY_TIME), K("datetime", JSON_KEY_TIME),
+	K("level", JSON_KEY_LEVEL), K("lvl", JSON_KEY_LEVEL),
+	K("severity", JSON_KEY_LEVEL), K("log.level", JSON_KEY_LEVEL),
+	K("loglevel", JSON_KEY_LEVEL), K("levelname", JSON_KEY_LEVEL),
+	K("@l", JSON_KEY_LEVEL),
+	K("msg", JSON_KEY_MSG), K("message", JSON_KEY_MSG), K("@m", JSON_KEY_MSG),
+#undef K
+};
+
+/* Which well-known kind the key is, or 0. */
+static unsigned
+json_key_kind(struct slice k)
 {
-	for (; *names != NULL; names++)
-		if (strlen(*names) == k.n && memcmp(k.p, *names, k.n) == 0)
-			return 1;
+	size_t i;
+
+	if (k.n < 2 || k.n > 10)
+		return 0;
+	for (i = 0; i < sizeof json_known / sizeof json_known[0]; i++)
+		if (json_known[i].n == k.n && json_known[i].name[0] == k.p[0] &&
+		    memcmp(json_known[i].name, k.p, k.n) == 0)
+			return json_known[i].kind;
 	return 0;
 }
-
-static const char *const json_time_keys[] = {
-	"time", "ts", "timestamp", "@timestamp", "@t", "datetime", NULL,
-};
-static const char *const json_level_keys[] = {
-	"level", "lvl", "severity", "log.level", "loglevel", "levelname",
-	"@l", NULL,
-};
-static const char *const json_msg_keys[] = {
-	"msg", "message", "@m", NULL,
-};
 
 /*
  * The well-known keys become the event's time, level and message (the
@@ -338,12 +388,15 @@ static int
 json_member(struct json_scan *s, struct event *ev, unsigned *seen,
     struct slice key, struct slice val, enum field_type type)
 {
+	unsigned kind = json_key_kind(key) & ~*seen;
 	long long num;
 	int64_t ns;
 	enum level l;
 	char tmp[24];
 
-	if (!(*seen & 1) && json_key_is(key, json_time_keys)) {
+	if (kind == 0)
+		return parser_add_field(s->ctx, ev, key, val, type);
+	if (kind == JSON_KEY_TIME) {
 		if ((type == FIELD_STRING &&
 		    (time_parse_rfc3339(val.p, val.n, &ns) == val.n ||
 		    time_parse_epoch(val.p, val.n, &ns) == 0)) ||
@@ -351,15 +404,15 @@ json_member(struct json_scan *s, struct event *ev, unsigned *seen,
 		    time_parse_epoch(val.p, val.n, &ns) == 0)) {
 			ev->time_ns = ns;
 			ev->flags &= ~EVENT_TIME_RECV;
-			*seen |= 1;
+			*seen |= JSON_KEY_TIME;
 			return 0;
 		}
 	}
-	if (!(*seen & 2) && json_key_is(key, json_level_keys)) {
+	if (kind == JSON_KEY_LEVEL) {
 		if (type == FIELD_STRING &&
 		    level_from_word(val.p, val.n, 1, &l) == 0) {
 			ev->level = l;
-			*seen |= 2;
+			*seen |= JSON_KEY_LEVEL;
 			return 0;
 		}
 		if (type == FIELD_NUMBER && val.n < sizeof tmp) {
@@ -368,15 +421,14 @@ json_member(struct json_scan *s, struct event *ev, unsigned *seen,
 			if (sscanf(tmp, "%lld", &num) == 1 &&
 			    level_from_number(num, &l) == 0) {
 				ev->level = l;
-				*seen |= 2;
+				*seen |= JSON_KEY_LEVEL;
 				return 0;
 			}
 		}
 	}
-	if (!(*seen & 4) && type == FIELD_STRING &&
-	    json_key_is(key, json_msg_keys)) {
+	if (kind == JSON_KEY_MSG && type == FIELD_STRING) {
 		ev->message = val;
-		*seen |= 4;
+		*seen |= JSON_KEY_MSG;
 		return 0;
 	}
 	return parser_add_field(s->ctx, ev, key, val, type);

@@ -75,9 +75,14 @@ level_from_word(const char *p, size_t n, int allow_letter, enum level *l)
 		}
 		return -1;
 	}
+	if (n < 3 || n > 13)
+		return -1;
 	for (i = 0; i < sizeof level_words / sizeof level_words[0]; i++) {
-		if (strlen(level_words[i].word) == n &&
-		    strncasecmp(p, level_words[i].word, n) == 0) {
+		/* Cheap rejections first: the first letter, then the length. */
+		if ((level_words[i].word[0] | 0x20) != (p[0] | 0x20) ||
+		    strlen(level_words[i].word) != n)
+			continue;
+		if (strncasecmp(p, level_words[i].word, n) == 0) {
 			*l = level_words[i].level;
 			return 0;
 		}

@@ -50,7 +50,7 @@ t_skip() {
 t_done() {
 	# A sanitizer report in any output the agent left is a failure, even
 	# when the test that ran it passed.
-	if grep -rlE "AddressSanitizer|LeakSanitizer|runtime error:" "$T_TMP" >"$T_TMP/.san" 2>/dev/null; then
+	if grep -rlE "==[0-9]+==ERROR: [A-Za-z]+Sanitizer|\.[ch]:[0-9]+:[0-9]+: runtime error: " "$T_TMP" >"$T_TMP/.san" 2>/dev/null; then
 		T_N=$((T_N + 1)); T_FAILED=$((T_FAILED + 1))
 		echo "not ok $T_N - sanitizer reports in: $(tr '\n' ' ' <"$T_TMP/.san")"
 	fi
