@@ -182,8 +182,8 @@ cp_get_path(const char *in, char *out, size_t len)
 }
 
 /* Parse a whole checkpoint file; 0, or -1 with why set. Adds entries to cs. */
-static int
-cp_parse(struct checkpoint_store *cs, char *text, size_t len, const char **why)
+int
+checkpoint_parse(struct checkpoint_store *cs, char *text, size_t len, const char **why)
 {
 	char *line, *save = NULL, *end_line, path[4096];
 	unsigned long long dev, ino, off, hash;
@@ -238,8 +238,8 @@ cp_parse(struct checkpoint_store *cs, char *text, size_t len, const char **why)
 	return 0;
 }
 
-static void
-cp_drop_all(struct checkpoint_store *cs)
+void
+checkpoint_drop_all(struct checkpoint_store *cs)
 {
 	while (cs->entries != NULL)
 		cp_entry_unregister(cs->entries);
@@ -271,9 +271,9 @@ cp_load(struct checkpoint_store *cs, const char *file)
 		goto out;
 	}
 	buf_putc(&b, '\0');
-	if (cp_parse(cs, b.p, b.len - 1, &why) != 0) {
+	if (checkpoint_parse(cs, b.p, b.len - 1, &why) != 0) {
 		log_warn("checkpoints: \"%s\" is damaged (%s); not using it", file, why);
-		cp_drop_all(cs);
+		checkpoint_drop_all(cs);
 		goto out;
 	}
 	rc = 0;
@@ -435,7 +435,7 @@ checkpoint_forget(struct checkpoint_store *cs, int64_t now_ns,
 void
 checkpoint_close(struct checkpoint_store *cs)
 {
-	cp_drop_all(cs);
+	checkpoint_drop_all(cs);
 	free(cs->file);
 	free(cs->prev);
 	free(cs->tmp);

@@ -58,6 +58,16 @@ void	checkpoint_forget(struct checkpoint_store *cs, int64_t now_ns,
 	    int64_t older_than_ns);
 void	checkpoint_close(struct checkpoint_store *cs);
 
+/*
+ * Parse the text of a checkpoint file into cs (text[len] must be
+ * writable; it is changed). Returns 0, or -1 with *why saying what is
+ * wrong. For checkpoint_open and the fuzzer.
+ */
+int	checkpoint_parse(struct checkpoint_store *cs, char *text, size_t len,
+	    const char **why);
+/* Forget every entry (the entries no longer held are freed). */
+void	checkpoint_drop_all(struct checkpoint_store *cs);
+
 /* The registered entry for dev/ino, or NULL. Its head is not checked. */
 struct cp_entry *checkpoint_find(struct checkpoint_store *cs, dev_t dev,
 	    ino_t ino);

@@ -14,4 +14,8 @@ t_ok 'every --help option is in the README' '
 	"$LOGAGENT" --help | grep -oE -- "--[a-z-]+" | sort -u >$T_TMP/opts &&
 	while read o; do grep -q -- "$o" "$T_SRC/README.md" || { echo "README lacks $o"; exit 1; }; done <$T_TMP/opts
 '
+t_ok 'etc/logagent.conf is complete: every key of the reference is in it' '
+	"$LOGAGENT" --config-reference | grep -oE "^\| \`[a-z_]+\`" | tr -d "|\` " | sort -u >$T_TMP/keys &&
+	while read k; do grep -q "\"$k\"" "$T_SRC/etc/logagent.conf" || { echo "missing $k"; exit 1; }; done <$T_TMP/keys
+'
 t_done
