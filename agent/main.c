@@ -4,9 +4,11 @@
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -102,11 +104,26 @@ main_version(void)
 	    cv->version);
 }
 
-/* No core files: they would hold whatever secrets were in memory. */
+/*
+ * No core files: they would hold whatever secrets were in memory. And
+ * descriptors 0-2 always open: a closed stdout must not become the next
+ * file we open (a checkpoint would then receive our output). A closed one
+ * is pointed at /dev/null and the stdout sink refuses to start on it.
+ */
 static void
 main_harden(void)
 {
 	struct rlimit rl = { 0, 0 };
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1)
+			continue;
+		if (fd == STDOUT_FILENO)
+			sink_stdout_closed = 1;
+		if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			abort();
+	}
 
 	setrlimit(RLIMIT_CORE, &rl);
 	umask(077);
@@ -124,6 +141,7 @@ main(int argc, char **argv)
 	struct buf ref;
 	int ch, check = 0, oneshot = 0, i, rc;
 
+	main_harden();
 	memset(longopts, 0, sizeof longopts);
 	for (i = 0; i < (int)MAIN_NOPTIONS; i++)
 		longopts[i] = main_options[i].opt;
@@ -182,7 +200,6 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	main_harden();
 
 	if (config != NULL && argc > 0) {
 		fprintf(stderr, "logagent: give either -c FILE or files to follow, not both\n");

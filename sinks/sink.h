@@ -90,6 +90,8 @@ int	encoder_run(const struct encoder_ops *enc, const struct encode_opts *o,
 extern const struct encoder_ops enc_ndjson;
 extern const struct encoder_ops enc_pretty;
 extern const struct sink_ops sink_stdout;
+/* Set by main when the process started with standard output closed. */
+extern int sink_stdout_closed;
 extern const struct sink_ops sink_null;
 
 #endif

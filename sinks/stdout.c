@@ -59,6 +59,8 @@ struct stdout_sink {
 
 static void stdout_pump(struct stdout_sink *ss);
 
+int sink_stdout_closed;
+
 static int
 stdout_open(struct sink *s, uv_loop_t *loop)
 {
@@ -67,6 +69,11 @@ stdout_open(struct sink *s, uv_loop_t *loop)
 	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
 	int tty = isatty(STDOUT_FILENO);
 
+	if (sink_stdout_closed) {
+		free(ss);
+		log_error("sink %s: standard output is closed; nowhere to write", s->name);
+		return -EBADF;
+	}
 	ss->sink = s;
 	ss->loop = loop;
 	ss->enc = o->encoding == STDOUT_ENC_PRETTY ||

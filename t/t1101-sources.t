@@ -172,6 +172,12 @@ t_ok '--oneshot after more lines: only the new ones' '
 	"$LOGAGENT" -c $D/c.conf --oneshot >$D/o3 2>$D/e3 && seq 501 600 >$D/want && t_exact $D/want $D/o3
 '
 
+t_ok '--oneshot with stdout closed: exit 1, said, nothing acknowledged' '
+	"$LOGGEN" -o $D/logs/a.log -n 10 --start 601 &&
+	! "$LOGAGENT" -c $D/c.conf --oneshot >&- 2>$D/e4 && grep -q "standard output is closed" $D/e4 &&
+	"$LOGAGENT" -c $D/c.conf --oneshot >$D/o5 2>/dev/null && seq 601 610 >$D/want && t_exact $D/want $D/o5
+'
+
 # --- a damaged checkpoint: warned about, the previous good copy is used ------
 phase damaged
 "$LOGGEN" -o "$D/logs/a.log" -n 200

@@ -91,6 +91,19 @@ main(void)
 	tap_ok(e != NULL && e->ack.acked == 0, "a damaged file: the previous good copy is loaded");
 	checkpoint_close(&cs);
 
+	/* Entries not seen for longer than the limit are forgotten; held ones are not. */
+	memset(&cs, 0, sizeof cs);
+	e = cp_entry_new(&cs, 1, 1, 0, 0, 0, "/old");
+	e->seen_ns = 1000;
+	cp_entry_release(e);	/* no file holds it now */
+	f = cp_entry_new(&cs, 1, 2, 0, 0, 0, "/held");
+	f->seen_ns = 1000;
+	checkpoint_forget(&cs, 10 * 1000000000LL, 5 * 1000000000LL);
+	tap_ok(checkpoint_find(&cs, 1, 1) == NULL && checkpoint_find(&cs, 1, 2) == f,
+	    "forget: an old unheld entry goes, a held one stays");
+	cp_entry_release(f);
+	checkpoint_drop_all(&cs);
+
 	memset(&cs, 0, sizeof cs);
 	text = strdup("logagent-checkpoints 1\n1 2 3 0000000000000004 5 6 /x\nend 1 00000000\n");
 	tap_ok(checkpoint_parse(&cs, text, strlen(text), &why) != 0 &&
