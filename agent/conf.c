@@ -816,6 +816,27 @@ conf_sinks(struct conf_ctx *cx, struct conf *c, const cJSON *arr)
 	return 0;
 }
 
+/* A required, non-empty array at the top level, read by fn into c. */
+static int
+conf_list(struct conf_ctx *cx, const cJSON *root, const char *key,
+    const char *what, int (*fn)(struct conf_ctx *, struct conf *, const cJSON *),
+    struct conf *c, const size_t *count)
+{
+	const cJSON *v;
+	size_t save;
+	int rc;
+
+	conf_path_push(cx, &save, "%s", key);
+	if ((v = cJSON_GetObjectItemCaseSensitive(root, key)) == NULL)
+		return conf_fail(cx, "required key is missing: at least one %s", what);
+	if ((rc = fn(cx, c, v)) != 0)
+		return rc;
+	if (*count == 0)
+		return conf_fail(cx, "expected at least one %s", what);
+	conf_path_pop(cx, save);
+	return 0;
+}
+
 /*
  * Blank out comments, keeping every other byte where it was, so cJSON's
  * error position is still the user's line and column. (cJSON_Minify
@@ -922,31 +943,11 @@ conf_parse(const char *text, size_t len, const char *file, struct conf **out,
 		goto out;
 	conf_path_pop(&cx, save);
 
-	conf_path_push(&cx, &save, "sources");
-	if ((v = cJSON_GetObjectItemCaseSensitive(root, "sources")) == NULL) {
-		rc = conf_fail(&cx, "required key is missing: at least one source");
+	if ((rc = conf_list(&cx, root, "sources", "source", conf_sources, c,
+	    &c->nsources)) != 0 ||
+	    (rc = conf_list(&cx, root, "sinks", "sink", conf_sinks, c,
+	    &c->nsinks)) != 0)
 		goto out;
-	}
-	if ((rc = conf_sources(&cx, c, v)) != 0)
-		goto out;
-	if (c->nsources == 0) {
-		rc = conf_fail(&cx, "expected at least one source");
-		goto out;
-	}
-	conf_path_pop(&cx, save);
-
-	conf_path_push(&cx, &save, "sinks");
-	if ((v = cJSON_GetObjectItemCaseSensitive(root, "sinks")) == NULL) {
-		rc = conf_fail(&cx, "required key is missing: at least one sink");
-		goto out;
-	}
-	if ((rc = conf_sinks(&cx, c, v)) != 0)
-		goto out;
-	if (c->nsinks == 0) {
-		rc = conf_fail(&cx, "expected at least one sink");
-		goto out;
-	}
-	conf_path_pop(&cx, save);
 	if (c->state_dir != NULL && c->state_dir[0] != '/') {
 		conf_path_push(&cx, &save, "state_dir");
 		rc = conf_fail(&cx, "expected an absolute path");

@@ -305,7 +305,7 @@ run_adopt_renamed(struct run *r)
 	struct cp_entry *e, *next;
 	struct source *s;
 	struct stat st;
-	char dir[PATH_MAX], found[PATH_MAX], *slash;
+	char dir[PATH_MAX], found[PATH_MAX];
 
 	if (!r->have_cp)
 		return;
@@ -314,11 +314,8 @@ run_adopt_renamed(struct run *r)
 		if (e->holds > 0 || (stat(e->path, &st) == 0 && st.st_ino == e->ino &&
 		    st.st_dev == e->dev))
 			continue;
-		snprintf(dir, sizeof dir, "%s", e->path);
-		if ((slash = strrchr(dir, '/')) == NULL)
-			continue;
-		*slash = '\0';
-		if (tail_find_renamed(dir[0] ? dir : "/", e, found, sizeof found) != 0 ||
+		path_dirname(e->path, dir, sizeof dir);
+		if (tail_find_renamed(dir, e, found, sizeof found) != 0 ||
 		    stat(found, &st) != 0 || (uint64_t)st.st_size <= e->ack.acked)
 			continue;
 		for (s = source_all; s != NULL; s = s->next)
@@ -366,13 +363,19 @@ run_deadline_cb(uv_timer_t *t)
 	exit(1);
 }
 
+/*
+ * Stop reading and drain. Only a stop asked for by a signal has a
+ * deadline: at the end of input (stdin, --oneshot) the sinks get all the
+ * time they need, since nothing asked us to hurry.
+ */
 static void
 run_stop(struct run *r)
 {
 	if (r->stopping)
 		return;
 	r->stopping = 1;
-	uv_timer_start(&r->deadline, run_deadline_cb, RUN_STOP_DEADLINE_MS, 0);
+	if (r->signalled)
+		uv_timer_start(&r->deadline, run_deadline_cb, RUN_STOP_DEADLINE_MS, 0);
 	while (source_all != NULL)
 		run_stop_source(r, source_all);
 	pipeline_close(&r->pipe);

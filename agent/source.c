@@ -179,19 +179,6 @@ source_watch_cb(uv_fs_event_t *h, const char *name, int events, int status)
 		source_scan(s, timefmt_now_ns());
 }
 
-static void
-source_dirname(const char *path, char *out, size_t len)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (slash == NULL)
-		snprintf(out, len, ".");
-	else if (slash == path)
-		snprintf(out, len, "/");
-	else
-		snprintf(out, len, "%.*s", (int)(slash - path), path);
-}
-
 /* Watch dir (once) so new and growing files are seen at once. */
 static void
 source_watch_dir(struct source *s, const char *dir)
@@ -228,7 +215,7 @@ source_scan(struct source *s, int64_t now)
 
 	s->last_scan_ns = now;
 	if (!s->is_glob) {
-		source_dirname(s->conf.path, dir, sizeof dir);
+		path_dirname(s->conf.path, dir, sizeof dir);
 		source_watch_dir(s, dir);
 		source_consider(s, s->conf.path, s->env->at_startup);
 		return;
@@ -242,7 +229,7 @@ source_scan(struct source *s, int64_t now)
 	}
 	if (rc == 0) {
 		for (i = 0; i < g.gl_pathc; i++) {
-			source_dirname(g.gl_pathv[i], dir, sizeof dir);
+			path_dirname(g.gl_pathv[i], dir, sizeof dir);
 			source_watch_dir(s, dir);
 			source_consider(s, g.gl_pathv[i], s->env->at_startup);
 		}
@@ -250,7 +237,7 @@ source_scan(struct source *s, int64_t now)
 	if (rc == 0 || rc == GLOB_NOMATCH)
 		globfree(&g);
 	/* A pattern whose directory has no wildcard: watch it for new files. */
-	source_dirname(s->conf.path, dir, sizeof dir);
+	path_dirname(s->conf.path, dir, sizeof dir);
 	if (strpbrk(dir, "*?[") == NULL)
 		source_watch_dir(s, dir);
 }

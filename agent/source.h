@@ -129,6 +129,8 @@ int	tail_find_renamed(const char *dir, const struct cp_entry *e, char *out,
 void	source_end(struct source *s);
 /* Read every file of s again on the next loop turn. */
 void	source_kick(struct source *s);
+/* The directory part of path ("." or "/" at the ends), like dirname(3) without changing path. */
+void	path_dirname(const char *path, char *out, size_t len);
 /* Lines from a file: through multiline, to the pipeline. */
 void	source_file_line(void *arg, const char *line, size_t n, unsigned flags,
 	    uint64_t end);

@@ -243,8 +243,8 @@ tail_find_renamed(const char *dir, const struct cp_entry *e, char *out,
 	return rc;
 }
 
-static void
-tail_dirname(const char *path, char *out, size_t len)
+void
+path_dirname(const char *path, char *out, size_t len)
 {
 	const char *slash = strrchr(path, '/');
 
@@ -371,7 +371,7 @@ tail_find_copy(const struct tail_file *f, const struct cp_entry *old, char *out,
 
 	base = base ? base + 1 : f->path;
 	bl = strlen(base);
-	tail_dirname(f->path, dir, sizeof dir);
+	path_dirname(f->path, dir, sizeof dir);
 	if ((d = opendir(dir)) == NULL)
 		return -1;
 	while ((de = readdir(d)) != NULL) {
@@ -491,7 +491,7 @@ tail_rotated(struct tail_file *f)
 	if (!f->parked)
 		return;
 	/* Closed to save descriptors: find it by inode in the same directory. */
-	tail_dirname(f->path, dir, sizeof dir);
+	path_dirname(f->path, dir, sizeof dir);
 	if (tail_find_renamed(dir, f->cp, found, sizeof found) == 0 &&
 	    tail_unpark(f, found) == 0)
 		return;
