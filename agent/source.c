@@ -283,6 +283,9 @@ source_tick_cb(uv_timer_t *t)
 
 	if (s->stopping || s->ended)
 		return;
+	/* Standard input has no path to stat or glob: only its timeouts apply. */
+	if (s->is_stdin)
+		scan = 0;
 	if (scan && !s->env->oneshot)
 		source_scan(s, now);
 	for (f = s->files; f != NULL; f = next) {

@@ -533,7 +533,7 @@ tail_timeouts(struct tail_file *f, int64_t now_ns)
 		linesplit_release(&f->ls);
 	}
 	multiline_timeout(&f->ml, now_ns, source_file_line, f);
-	if (f->state == TAIL_ROTATED && (f->fd < 0 || (f->eof &&
+	if (f->state == TAIL_ROTATED && s->stdin_file != f && (f->fd < 0 || (f->eof &&
 	    now_ns - f->last_growth_ns >= s->conf.rotate_wait_ms * 1000000LL))) {
 		log_debug("\"%s\": the rotated file is read to its end and quiet; closing it",
 		    f->path);

@@ -10,6 +10,12 @@ t_ok 'a pipe: every line once, exit 0' '
 t_ok 'a redirected file: every line once, exit 0' '
 	"$LOGAGENT" - <$T_TMP/in >$T_TMP/o && t_seqs $T_TMP/o | t_cmp - $T_TMP/got
 '
+t_ok 'a slow pipe: the agent waits for it, never takes "-" for a path to stat' '
+	mkdir -p $T_TMP/cwd && cd $T_TMP/cwd && printf "INFO a file named dash\n" >./- &&
+	{ printf "INFO first\n"; sleep 1.5; printf "INFO second\n"; } |
+	    "$LOGAGENT" --log-level debug - >$T_TMP/o 2>$T_TMP/e &&
+	test "$(t_lines $T_TMP/o)" = 2 && ! grep -q "dash" $T_TMP/o && ! grep -q "rotated" $T_TMP/e
+'
 t_ok 'empty input: no output, exit 0' '
 	"$LOGAGENT" - </dev/null >$T_TMP/o && test ! -s $T_TMP/o
 '
