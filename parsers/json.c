@@ -6,9 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "level.h"
 #include "parser.h"
-#include "timeparse.h"
 
 /*
  * Why not cJSON here: it allocates a node per value, needs a terminated
@@ -345,95 +343,6 @@ json_value(struct json_scan *s, struct slice *val, enum field_type *type,
 	return rc;
 }
 
-enum { JSON_KEY_TIME = 1, JSON_KEY_LEVEL = 2, JSON_KEY_MSG = 4 };
-
-/* The well-known keys, with their lengths so most keys fail on length alone. */
-static const struct {
-	const char *name;
-	size_t n;
-	unsigned kind;
-} json_known[] = {
-#define K(s, kind) { s, sizeof(s) - 1, kind }
-	K("time", JSON_KEY_TIME), K("ts", JSON_KEY_TIME),
-	K("timestamp", JSON_KEY_TIME), K("@timestamp", JSON_KEY_TIME),
-	K("@t", JSON_KEY_TIME), K("datetime", JSON_KEY_TIME),
-	K("level", JSON_KEY_LEVEL), K("lvl", JSON_KEY_LEVEL),
-	K("severity", JSON_KEY_LEVEL), K("log.level", JSON_KEY_LEVEL),
-	K("loglevel", JSON_KEY_LEVEL), K("levelname", JSON_KEY_LEVEL),
-	K("@l", JSON_KEY_LEVEL),
-	K("msg", JSON_KEY_MSG), K("message", JSON_KEY_MSG), K("@m", JSON_KEY_MSG),
-#undef K
-};
-
-/* Which well-known kind the key is, or 0. */
-static unsigned
-json_key_kind(struct slice k)
-{
-	size_t i;
-
-	if (k.n < 2 || k.n > 10)
-		return 0;
-	for (i = 0; i < sizeof json_known / sizeof json_known[0]; i++)
-		if (json_known[i].n == k.n && json_known[i].name[0] == k.p[0] &&
-		    memcmp(json_known[i].name, k.p, k.n) == 0)
-			return json_known[i].kind;
-	return 0;
-}
-
-/*
- * The well-known keys become the event's time, level and message (the
- * first of each kind that parses); everything else is a field.
- */
-static int
-json_member(struct json_scan *s, struct event *ev, unsigned *seen,
-    struct slice key, struct slice val, enum field_type type)
-{
-	unsigned kind = json_key_kind(key) & ~*seen;
-	long long num;
-	int64_t ns;
-	enum level l;
-	char tmp[24];
-
-	if (kind == 0)
-		return parser_add_field(s->ctx, ev, key, val, type);
-	if (kind == JSON_KEY_TIME) {
-		if ((type == FIELD_STRING &&
-		    (time_parse_rfc3339(val.p, val.n, &ns) == val.n ||
-		    time_parse_epoch(val.p, val.n, &ns) == 0)) ||
-		    (type == FIELD_NUMBER &&
-		    time_parse_epoch(val.p, val.n, &ns) == 0)) {
-			ev->time_ns = ns;
-			ev->flags &= ~EVENT_TIME_RECV;
-			*seen |= JSON_KEY_TIME;
-			return 0;
-		}
-	}
-	if (kind == JSON_KEY_LEVEL) {
-		if (type == FIELD_STRING &&
-		    level_from_word(val.p, val.n, 1, &l) == 0) {
-			ev->level = l;
-			*seen |= JSON_KEY_LEVEL;
-			return 0;
-		}
-		if (type == FIELD_NUMBER && val.n < sizeof tmp) {
-			memcpy(tmp, val.p, val.n);
-			tmp[val.n] = '\0';
-			if (sscanf(tmp, "%lld", &num) == 1 &&
-			    level_from_number(num, &l) == 0) {
-				ev->level = l;
-				*seen |= JSON_KEY_LEVEL;
-				return 0;
-			}
-		}
-	}
-	if (kind == JSON_KEY_MSG && type == FIELD_STRING) {
-		ev->message = val;
-		*seen |= JSON_KEY_MSG;
-		return 0;
-	}
-	return parser_add_field(s->ctx, ev, key, val, type);
-}
-
 static int
 json_parse(const struct parse_ctx *ctx, const char *line, size_t n,
     struct event *ev)
@@ -468,7 +377,7 @@ json_parse(const struct parse_ctx *ctx, const char *line, size_t n,
 		json_ws(&s);
 		if ((rc = json_value(&s, &val, &type, 2, 1)) != 0)
 			goto fail;
-		if ((rc = json_member(&s, ev, &seen, key, val, type)) != 0)
+		if ((rc = parser_member(ctx, ev, &seen, key, val, type)) != 0)
 			goto fail;
 		json_ws(&s);
 		if (s.i < n && line[s.i] == ',') {

@@ -67,6 +67,17 @@ int	parser_add_field(const struct parse_ctx *ctx, struct event *ev,
 	    enum field_type type);
 
 /*
+ * A key and value from a structured line: the well-known keys become the
+ * event's time (time, ts, timestamp, @timestamp...: RFC 3339 or epoch),
+ * level (level, lvl, severity, log.level...: words or numbers) and
+ * message (msg, message) — the first of each kind that parses; anything
+ * else is a field. *seen starts at 0 for each line.
+ */
+int	parser_member(const struct parse_ctx *ctx, struct event *ev,
+	    unsigned *seen, struct slice key, struct slice val,
+	    enum field_type type);
+
+/*
  * Give up on a line: drop the fields found so far, set ev->parse_error to
  * "<format>: <why> at byte <at>" (in the arena when it has room) and return
  * PARSE_DECLINED, so every parser words its refusals the same way.
@@ -85,6 +96,8 @@ int	parser_run(const struct parser_ops *ops, const struct parse_ctx *ctx,
 	    const char *line, size_t n, struct event *ev);
 
 extern const struct parser_ops parser_json;
+extern const struct parser_ops parser_logfmt;
+extern const struct parser_ops parser_clf;
 extern const struct parser_ops parser_plain;
 extern const struct parser_ops parser_auto;
 

@@ -10,6 +10,8 @@
 const struct parser_ops *const parser_table[] = {
 	&parser_auto,
 	&parser_json,
+	&parser_logfmt,
+	&parser_clf,
 	&parser_plain,
 	NULL,
 };

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <string.h>
 
 #include "timeparse.h"
 
@@ -149,4 +150,39 @@ time_parse_epoch(const char *p, size_t n, int64_t *ns)
 	    __builtin_add_overflow(*ns, frac / fdiv, ns))
 		return -1;
 	return 0;
+}
+
+/*
+ * Common Log Format time: "10/Oct/2000:13:55:36 -0700" (the part inside
+ * the brackets). Returns the bytes used and sets *ns, or 0.
+ */
+size_t
+time_parse_clf(const char *p, size_t n, int64_t *ns)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	int d, y, h, mi, s, oh, om, m;
+	int64_t secs;
+
+	if (n < 26 || p[2] != '/' || p[6] != '/' || p[11] != ':' ||
+	    p[14] != ':' || p[17] != ':' || p[20] != ' ' ||
+	    (p[21] != '+' && p[21] != '-') ||
+	    time_digits(p, n, 0, 2, &d) || time_digits(p, n, 7, 4, &y) ||
+	    time_digits(p, n, 12, 2, &h) || time_digits(p, n, 15, 2, &mi) ||
+	    time_digits(p, n, 18, 2, &s) || time_digits(p, n, 22, 2, &oh) ||
+	    time_digits(p, n, 24, 2, &om))
+		return 0;
+	for (m = 0; m < 12; m++)
+		if (memcmp(months + m * 3, p + 3, 3) == 0)
+			break;
+	if (m == 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 ||
+	    oh > 23 || om > 59)
+		return 0;
+	if (s == 60)
+		s = 59;
+	secs = time_days_from_civil(y, (unsigned)m + 1, (unsigned)d) * 86400 +
+	    h * 3600 + mi * 60 + s;
+	secs -= (p[21] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+	if (__builtin_mul_overflow(secs, NS_PER_SEC, ns))
+		return 0;
+	return 26;
 }

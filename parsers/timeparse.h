@@ -25,4 +25,7 @@ size_t	time_parse_rfc3339(const char *p, size_t n, int64_t *ns);
  */
 int	time_parse_epoch(const char *p, size_t n, int64_t *ns);
 
+/* CLF: "10/Oct/2000:13:55:36 -0700" at p; the bytes used (26), or 0. */
+size_t	time_parse_clf(const char *p, size_t n, int64_t *ns);
+
 #endif

@@ -87,7 +87,7 @@ run_case(const char *where, const char *fmtline, const char *input,
 	}
 	arena_init(&a, 4096, 1 << 26);
 	ctx.arena = &a;
-	ctx.max_fields = 8;
+	ctx.max_fields = 16;
 	ctx.max_depth = 8;
 	memset(&ev, 0, sizeof ev);
 	ev.flags = EVENT_TIME_RECV;
