@@ -98,6 +98,7 @@ int	parser_run(const struct parser_ops *ops, const struct parse_ctx *ctx,
 extern const struct parser_ops parser_json;
 extern const struct parser_ops parser_logfmt;
 extern const struct parser_ops parser_clf;
+extern const struct parser_ops parser_syslog;
 extern const struct parser_ops parser_plain;
 extern const struct parser_ops parser_auto;
 

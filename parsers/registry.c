@@ -12,6 +12,7 @@ const struct parser_ops *const parser_table[] = {
 	&parser_json,
 	&parser_logfmt,
 	&parser_clf,
+	&parser_syslog,
 	&parser_plain,
 	NULL,
 };

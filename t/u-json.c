@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* u-json.c: parser cases too big for a .cases file: 1 MiB lines, deep nesting, many fields. */
+/* u-json.c: parser cases a .cases file cannot hold: 1 MiB lines, deep nesting, many fields, receive times. */
 #include "config.h"
 
 #include <stdio.h>
@@ -134,6 +134,23 @@ main(void)
 		rc = parser_json.parse(&sctx, "{\"msg\":\"a\\nb\",\"k\":1,\"j\":2}", 27, &ev);
 		tap_is_int(rc, AGENT_E_TOOBIG, "json: a full arena says so");
 		arena_free(&small);
+	}
+	/* RFC 3164 has no year: the receive time's, or the year before if that is in the future. */
+	{
+		const char *dec = "Dec 31 23:59:00 h app: x", *jan = "Jan  1 00:00:05 h app: y";
+		const int64_t recv = 1798761610LL * 1000000000LL;	/* 2027-01-01T00:00:10Z */
+
+		arena_reset(&arena);
+		memset(&ev, 0, sizeof ev);
+		ev.time_ns = recv;
+		rc = parser_syslog.parse(&ctx, dec, strlen(dec), &ev);
+		tap_ok(rc == 0 && ev.time_ns == 1798761540LL * 1000000000LL,
+		    "syslog: a December line read on New Year's day is last year's");
+		memset(&ev, 0, sizeof ev);
+		ev.time_ns = recv;
+		rc = parser_syslog.parse(&ctx, jan, strlen(jan), &ev);
+		tap_ok(rc == 0 && ev.time_ns == 1798761605LL * 1000000000LL,
+		    "syslog: a January line then is this year's");
 	}
 	free(line);
 	arena_free(&arena);
