@@ -247,18 +247,16 @@ out:
 	return rc;
 }
 
-int
-conf_parse_size(const char *s, size_t *out)
+struct conf_unit {
+	const char *unit;
+	unsigned long long mult;
+};
+
+/* Digits, optional spaces, one of the units; no more than max. */
+static int
+conf_parse_scaled(const char *s, const struct conf_unit *units, size_t nunits,
+    unsigned long long max, unsigned long long *out)
 {
-	static const struct {
-		const char *unit;
-		unsigned long long mult;
-	} units[] = {
-		{ "", 1 }, { "B", 1 },
-		{ "K", 1024ULL }, { "KiB", 1024ULL }, { "KB", 1000ULL },
-		{ "M", 1024ULL << 10 }, { "MiB", 1024ULL << 10 }, { "MB", 1000000ULL },
-		{ "G", 1024ULL << 20 }, { "GiB", 1024ULL << 20 }, { "GB", 1000000000ULL },
-	};
 	unsigned long long v = 0;
 	const char *p = s;
 	size_t i;
@@ -272,46 +270,46 @@ conf_parse_size(const char *s, size_t *out)
 	}
 	while (*p == ' ')
 		p++;
-	for (i = 0; i < sizeof units / sizeof units[0]; i++) {
+	for (i = 0; i < nunits; i++)
 		if (strcmp(p, units[i].unit) == 0) {
-			if (v > SIZE_MAX / units[i].mult)
-				return -1;
-			*out = (size_t)(v * units[i].mult);
-			return 0;
-		}
-	}
-	return -1;
-}
-
-int
-conf_parse_ms(const char *s, long long *out)
-{
-	static const struct {
-		const char *unit;
-		long long mult;
-	} units[] = {
-		{ "", 1 }, { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
-		{ "h", 3600000 }, { "d", 86400000 },
-	};
-	long long v = 0;
-	const char *p = s;
-	size_t i;
-
-	if (*p < '0' || *p > '9')
-		return -1;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		if (v > (LLONG_MAX - 9) / 10)
-			return -1;
-		v = v * 10 + (*p - '0');
-	}
-	for (i = 0; i < sizeof units / sizeof units[0]; i++)
-		if (strcmp(p, units[i].unit) == 0) {
-			if (v > LLONG_MAX / units[i].mult)
+			if (v > max / units[i].mult)
 				return -1;
 			*out = v * units[i].mult;
 			return 0;
 		}
 	return -1;
+}
+
+int
+conf_parse_size(const char *s, size_t *out)
+{
+	static const struct conf_unit units[] = {
+		{ "", 1 }, { "B", 1 },
+		{ "K", 1024ULL }, { "KiB", 1024ULL }, { "KB", 1000ULL },
+		{ "M", 1024ULL << 10 }, { "MiB", 1024ULL << 10 }, { "MB", 1000000ULL },
+		{ "G", 1024ULL << 20 }, { "GiB", 1024ULL << 20 }, { "GB", 1000000000ULL },
+	};
+	unsigned long long v;
+
+	if (conf_parse_scaled(s, units, sizeof units / sizeof units[0], SIZE_MAX, &v) != 0)
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
+int
+conf_parse_ms(const char *s, long long *out)
+{
+	static const struct conf_unit units[] = {
+		{ "", 1 }, { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
+		{ "h", 3600000 }, { "d", 86400000 },
+	};
+	unsigned long long v;
+
+	if (conf_parse_scaled(s, units, sizeof units / sizeof units[0], LLONG_MAX, &v) != 0)
+		return -1;
+	*out = (long long)v;
+	return 0;
 }
 
 static void
