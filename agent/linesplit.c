@@ -144,6 +144,19 @@ linesplit_finish(struct linesplit *ls, linesplit_fn fn, void *arg)
 }
 
 void
+linesplit_set_max(struct linesplit *ls, size_t max_line)
+{
+	size_t chunk = ls->size - ls->max_line;
+
+	ls->max_line = max_line;
+	if (max_line + chunk > ls->size) {
+		ls->size = max_line + chunk;
+		if (ls->buf != NULL)
+			ls->buf = xrealloc(ls->buf, ls->size);
+	}
+}
+
+void
 linesplit_reset(struct linesplit *ls, uint64_t base)
 {
 	ls->len = 0;

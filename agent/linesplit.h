@@ -49,6 +49,11 @@ void	linesplit_commit(struct linesplit *ls, size_t n, linesplit_fn fn,
 	    void *arg);
 /* The input ended (or waited too long): emit a held line, marked partial. */
 void	linesplit_finish(struct linesplit *ls, linesplit_fn fn, void *arg);
+/*
+ * A new maximum line length (a reload). The buffer grows to keep room for
+ * a whole line plus a read; it never shrinks under what it holds.
+ */
+void	linesplit_set_max(struct linesplit *ls, size_t max_line);
 /* Forget what is held and go on from input offset base. */
 void	linesplit_reset(struct linesplit *ls, uint64_t base);
 /* Input offset of the next byte to read. */

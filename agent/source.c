@@ -443,8 +443,7 @@ source_update(struct source *s, const struct conf_source *c)
 		f->in.format = s->conf.format;
 		f->in.labels = &s->conf.labels;
 		multiline_init(&f->ml, &s->conf.multiline);
-		f->ls.max_line = s->conf.max_line < f->ls.max_line ?
-		    f->ls.max_line : s->conf.max_line;
+		linesplit_set_max(&f->ls, s->conf.max_line);
 	}
 }
 

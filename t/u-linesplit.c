@@ -113,5 +113,22 @@ main(void)
 	tap_ok(ls.buf == NULL, "release frees an empty buffer");
 	linesplit_free(&ls);
 	buf_free(&out);
+	/* A reload raises the cap while a line is held: room grows, the line survives. */
+	linesplit_init(&ls, 8, 16, 0);
+	buf_init(&out, 4096);
+	feed(&ls, "0123456", 7, &out);
+	linesplit_set_max(&ls, 64);
+	feed(&ls, "789abcdefghij\n", 5, &out);
+	tap_is_mem(out.p, out.len, "0123456789abcdefghij|@21\n",
+	    "a raised cap keeps the held start and takes the longer line whole");
+	{
+		char *p;
+		size_t room;
+
+		linesplit_space(&ls, &p, &room);
+		tap_ok(room >= 64 + 16, "the buffer grew to the new cap plus a read");
+	}
+	linesplit_free(&ls);
+	buf_free(&out);
 	return tap_done();
 }
