@@ -49,7 +49,7 @@ static const struct {
 	{ { "level", required_argument, NULL, OPT_LEVEL }, "LEVEL",
 	  "show events at this level or above: debug, info, warn, error, fatal" },
 	{ { "format", required_argument, NULL, OPT_FORMAT }, "NAME",
-	  "line format instead of detection: auto, json, logfmt, clf, syslog, plain" },
+	  "line format instead of detection: auto, json, logfmt, clf, syslog, cri, plain" },
 	{ { "output", required_argument, NULL, 'o' }, "MODE",
 	  "pretty or json (ndjson); default: pretty on a terminal, json otherwise" },
 	{ { "no-color", no_argument, NULL, OPT_NO_COLOR }, NULL,

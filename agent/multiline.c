@@ -6,12 +6,19 @@
 
 #include "agent.h"
 #include "multiline.h"
+#include "parser.h"
 
 int
-multiline_init(struct multiline *ml, const struct conf_multiline *conf)
+multiline_init(struct multiline *ml, const struct conf_multiline *conf,
+    int cri)
 {
 	memset(ml, 0, sizeof *ml);
 	ml->conf = conf;
+	ml->cri = cri && conf != NULL;
+	if (ml->cri) {
+		buf_init(&ml->group, conf->max_bytes + 1);
+		return 0;
+	}
 	if (conf == NULL || conf->mode == MULTILINE_OFF)
 		return 0;
 	buf_init(&ml->group, conf->max_bytes + 1);
@@ -111,12 +118,77 @@ multiline_flush(struct multiline *ml, linesplit_fn emit, void *arg)
 	ml->flags = 0;
 }
 
+/* Append what fits of p[0..n) to the group; past max_bytes, mark it truncated. */
+static void
+multiline_append(struct multiline *ml, const char *p, size_t n, unsigned flags)
+{
+	size_t room = ml->group.cap - 1 - ml->group.len;
+
+	if (n > room) {
+		n = room;
+		flags |= EVENT_TRUNCATED;
+	}
+	buf_append(&ml->group, p, n);
+	ml->flags |= flags;
+}
+
+/* CRI: P parts wait for the F that ends them; the joined line keeps the first header. */
+static void
+multiline_cri(struct multiline *ml, const char *line, size_t n, unsigned flags,
+    uint64_t end, int64_t now_ns, linesplit_fn emit, void *arg)
+{
+	struct slice stream;
+	int64_t ns;
+	size_t at;
+	char tag;
+
+	if ((at = cri_header(line, n, &ns, &stream, &tag)) == 0) {
+		multiline_flush(ml, emit, arg);
+		emit(arg, line, n, flags, end);
+		return;
+	}
+	/*
+	 * stdout and stderr interleave in one file: a full line of the other
+	 * stream passes by a waiting group; a part of it starts its own.
+	 */
+	if (ml->lines > 0 && stream.p[3] != ml->cri_stream) {
+		if (tag == 'F') {
+			emit(arg, line, n, flags, end);
+			return;
+		}
+		multiline_flush(ml, emit, arg);
+	}
+	if (ml->lines == 0 && tag == 'F') {
+		emit(arg, line, n, flags, end);
+		return;
+	}
+	if (ml->lines == 0) {
+		/* The first part's header, its tag made F: the line is whole now. */
+		size_t tagpos = line[at - 1] == ' ' ? at - 2 : at - 1;
+
+		multiline_append(ml, line, at, flags);
+		if (tagpos < ml->group.len)
+			ml->group.p[tagpos] = 'F';
+		ml->cri_stream = stream.p[3];
+	}
+	multiline_append(ml, line + at, n - at, flags);
+	ml->lines++;
+	ml->end = end;
+	ml->started_ns = now_ns;
+	if (tag == 'F' || ml->group.len >= ml->conf->max_bytes)
+		multiline_flush(ml, emit, arg);
+}
+
 void
 multiline_line(struct multiline *ml, const char *line, size_t n, unsigned flags,
     uint64_t end, int64_t now_ns, linesplit_fn emit, void *arg)
 {
 	size_t room;
 
+	if (ml->cri) {
+		multiline_cri(ml, line, n, flags, end, now_ns, emit, arg);
+		return;
+	}
 	if (ml->conf == NULL || ml->conf->mode == MULTILINE_OFF) {
 		emit(arg, line, n, flags, end);
 		return;

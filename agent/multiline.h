@@ -17,6 +17,8 @@
  */
 struct multiline {
 	const struct conf_multiline *conf;	/* NULL or mode off: pass through */
+	int cri;		/* join CRI P parts instead (format cri) */
+	char cri_stream;	/* the group's stream: 'o'ut or 'e'rr */
 	regex_t re;
 	int have_re;
 	struct buf group;
@@ -26,8 +28,14 @@ struct multiline {
 	int64_t started_ns;	/* when the group's first line came */
 };
 
-/* conf must outlive ml. Returns 0 (the pattern was checked by conf). */
-int	multiline_init(struct multiline *ml, const struct conf_multiline *conf);
+/*
+ * conf must outlive ml. With cri set, the group is a CRI line split in
+ * P parts: they are joined with the F part that ends them, under the
+ * first part's header; conf's flush, max_bytes apply, its mode does not.
+ * Returns 0 (the pattern was checked by conf).
+ */
+int	multiline_init(struct multiline *ml, const struct conf_multiline *conf,
+	    int cri);
 void	multiline_free(struct multiline *ml);
 void	multiline_line(struct multiline *ml, const char *line, size_t n,
 	    unsigned flags, uint64_t end, int64_t now_ns, linesplit_fn emit,

@@ -373,7 +373,7 @@ source_stdin_open(struct source *s)
 	f->in.labels = &s->conf.labels;
 	f->last_growth_ns = timefmt_now_ns();
 	linesplit_init(&f->ls, s->conf.max_line, 64 << 10, 0);
-	multiline_init(&f->ml, &s->conf.multiline);
+	multiline_init(&f->ml, &s->conf.multiline, s->conf.format == &parser_cri);
 	s->files = s->stdin_file = f;
 	s->nfiles = 1;
 	if (uv_guess_handle(STDIN_FILENO) == UV_FILE) {
@@ -442,7 +442,7 @@ source_update(struct source *s, const struct conf_source *c)
 		f->in.name = s->name;
 		f->in.format = s->conf.format;
 		f->in.labels = &s->conf.labels;
-		multiline_init(&f->ml, &s->conf.multiline);
+		multiline_init(&f->ml, &s->conf.multiline, s->conf.format == &parser_cri);
 		linesplit_set_max(&f->ls, s->conf.max_line);
 	}
 }

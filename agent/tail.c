@@ -108,7 +108,7 @@ tail_attach(struct source *s, const char *path, int fd, const struct stat *st,
 	f->in.labels = &s->conf.labels;
 	f->in.ack = &cp->ack;
 	linesplit_init(&f->ls, s->conf.max_line, TAIL_CHUNK, f->offset);
-	multiline_init(&f->ml, &s->conf.multiline);
+	multiline_init(&f->ml, &s->conf.multiline, s->conf.format == &parser_cri);
 	cp_entry_seen(cp, path, f->last_growth_ns);
 	f->next = s->files;
 	s->files = f;

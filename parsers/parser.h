@@ -99,6 +99,15 @@ extern const struct parser_ops parser_json;
 extern const struct parser_ops parser_logfmt;
 extern const struct parser_ops parser_clf;
 extern const struct parser_ops parser_syslog;
+extern const struct parser_ops parser_cri;
+
+/*
+ * The header of a CRI line: its time, stream and tag (F or P), and the
+ * offset of the message, or 0 when the line is not one. The source uses it
+ * to join P parts before parsing.
+ */
+size_t	cri_header(const char *line, size_t n, int64_t *ns, struct slice *stream,
+	    char *tag);
 extern const struct parser_ops parser_plain;
 extern const struct parser_ops parser_auto;
 

@@ -9,6 +9,7 @@
 
 const struct parser_ops *const parser_table[] = {
 	&parser_auto,
+	&parser_cri,
 	&parser_json,
 	&parser_logfmt,
 	&parser_clf,

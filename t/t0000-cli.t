@@ -29,7 +29,7 @@ t_ok '--level with a bad level: exit 2' '
 '
 t_ok '--format with an unknown format: exit 2' '
 	"$LOGAGENT" --format xml x.log 2>$T_TMP/e; test $? = 2 &&
-	grep -q "expected one of auto, json, logfmt, clf, syslog, plain, got \"xml\"" $T_TMP/e
+	grep -q "expected one of auto, cri, json, logfmt, clf, syslog, plain, got \"xml\"" $T_TMP/e
 '
 t_ok '--check-config without -c: exit 2' '
 	"$LOGAGENT" --check-config 2>$T_TMP/e; test $? = 2 && grep -q "needs -c" $T_TMP/e

@@ -64,6 +64,21 @@ t_ok 'flush: a group with no next start line is sent after the flush time' '
 	t_wait_for "grep -q \"START waiting\\\\\\\\n  more\" $T_TMP/out" 10
 '
 t_stop_agent TERM
+# Container runtime logs: P parts joined with their F, stdout and stderr apart.
+cat >"$D/pod.log" <<'EOL'
+2026-11-22T10:00:00.1Z stdout P {"level":"error","msg":"a long line
+2026-11-22T10:00:00.2Z stderr F an interleaved stderr line
+2026-11-22T10:00:00.3Z stdout P  split in
+2026-11-22T10:00:00.4Z stdout F  three parts","id":7}
+2026-11-22T10:00:00.5Z stdout P never finished
+EOL
+printf '{ "sources": [{"path": "%s/pod.log", "format": "cri"}], "sinks": [{"type": "stdout", "encoding": "ndjson"}] }' "$D" >"$D/pod.conf"
+t_ok 'cri: P parts are joined across an interleaved line, and the JSON inside parsed' '
+	"$LOGAGENT" -c $D/pod.conf --oneshot >$D/pod.out && test "$(t_lines $D/pod.out)" = 3 &&
+	grep -q "\"level\":\"error\",\"message\":\"a long line split in three parts\",.*\"stream\":\"stdout\",\"id\":7" $D/pod.out &&
+	grep -q "interleaved stderr line" $D/pod.out &&
+	grep "never finished" $D/pod.out | grep -q "\"time\":\"2026-11-22T10:00:00.500Z\""
+'
 t_ok 'a start_pattern that is not a regular expression is a config error with its path' '
 	printf "{\"sources\":[{\"path\":\"/a\",\"multiline\":{\"mode\":\"start_pattern\",\"start_pattern\":\"([\"}}],\"sinks\":[{\"type\":\"stdout\"}]}" >$D/bad.conf &&
 	! "$LOGAGENT" -c $D/bad.conf --check-config 2>$D/e && grep -q "sources\[0\].multiline.start_pattern: not a valid regular expression" $D/e

@@ -2,7 +2,7 @@
 # t2900-fuzz-replay: every fuzz target over its seed corpus and its past crashes.
 . "${T_SRC:-$(dirname "$0")/..}/t/lib.sh"
 
-for n in json logfmt clf syslog plain linesplit conf escape checkpoint; do
+for n in json logfmt clf syslog cri plain linesplit conf escape checkpoint; do
 	t_ok "fuzz target $n replays its corpus" '
 		dirs="$T_SRC/t/fuzz/corpus/$n"
 		test -d "$T_SRC/t/fuzz/regress/$n" && dirs="$dirs $T_SRC/t/fuzz/regress/$n"

@@ -111,7 +111,7 @@ main(void)
 	bad("{\"sources\":[{\"name\":\"x\"}],\"sinks\":[{\"type\":\"stdout\"}]}",
 	    "sources[0].path: required key is missing", "missing path");
 	bad("{\"sources\":[{\"path\":\"/a\",\"format\":\"xml\"}],\"sinks\":[{\"type\":\"stdout\"}]}",
-	    "sources[0].format: expected a format name (auto, json, logfmt, clf, syslog, plain), got \"xml\"", "unknown format");
+	    "sources[0].format: expected a format name (auto, cri, json, logfmt, clf, syslog, plain), got \"xml\"", "unknown format");
 	bad("{\"sources\":[{\"path\":\"/a\"}],\"sinks\":[{\"type\":\"kafka\"}]}",
 	    "sinks[0].type: expected a sink type (stdout, null), got \"kafka\"", "unknown sink type");
 	bad("{\"sources\":[{\"path\":\"/a\"}],\"sinks\":[{\"encoding\":\"pretty\"}]}",
