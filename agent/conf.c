@@ -417,6 +417,33 @@ conf_set_compound(struct conf_ctx *cx, const struct conf_option *o, char *dst,
 	return 0;
 }
 
+static int
+conf_parse_int(const char *s, long long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	return errno != 0 || end == s || *end != '\0' ? -1 : 0;
+}
+
+/*
+ * A whole number, from text s (through parse) or from a JSON number v:
+ * fractions, and negatives unless signed_ok, are refused. 0 or -1.
+ */
+static int
+conf_whole(const char *s, const cJSON *v, int (*parse)(const char *, long long *),
+    int signed_ok, long long *out)
+{
+	if (s != NULL)
+		return parse(s, out);
+	if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) ||
+	    fabs(v->valuedouble) >= 9.0e15 || (!signed_ok && v->valuedouble < 0))
+		return -1;
+	*out = (long long)v->valuedouble;
+	return 0;
+}
+
 /*
  * Set option o in base from a JSON value, or from the default text when v
  * is NULL. Every type accepts its default written as a string.
@@ -450,15 +477,8 @@ conf_set(struct conf_ctx *cx, const struct conf_option *o, void *base,
 
 	switch (o->type) {
 	case CONF_MS:
-		if (s != NULL) {
-			if (conf_parse_ms(s, &ll) != 0)
-				goto bad;
-		} else if (cJSON_IsNumber(v) && v->valuedouble >= 0 &&
-		    v->valuedouble == floor(v->valuedouble) && v->valuedouble < 9.0e15)
-			ll = (long long)v->valuedouble;
-		else
-			goto bad;
-		if (ll < o->min || ll > o->max)
+		if (conf_whole(s, v, conf_parse_ms, 0, &ll) != 0 ||
+		    ll < o->min || ll > o->max)
 			goto bad;
 		*(long long *)dst = ll;
 		break;
@@ -474,19 +494,8 @@ conf_set(struct conf_ctx *cx, const struct conf_option *o, void *base,
 		*(char **)dst = xstrdup(s);
 		break;
 	case CONF_INT:
-		if (s != NULL) {
-			char *end;
-
-			errno = 0;
-			ll = strtoll(s, &end, 10);
-			if (errno != 0 || end == s || *end != '\0')
-				goto bad;
-		} else if (cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) &&
-		    fabs(v->valuedouble) < 9.0e15)
-			ll = (long long)v->valuedouble;
-		else
-			goto bad;
-		if (ll < o->min || ll > o->max)
+		if (conf_whole(s, v, conf_parse_int, 1, &ll) != 0 ||
+		    ll < o->min || ll > o->max)
 			goto bad;
 		*(long long *)dst = ll;
 		break;

@@ -5,13 +5,7 @@
 # (default 1M) deterministic lines are read with --oneshot and parsed into
 # the null sink; `gzip -1 -c FILE > /dev/null` on the same file in the same
 # run is the yardstick. Medians of RUNS (5) runs. Never part of make check.
-set -eu
-B=${T_BUILD:-$(cd "$(dirname "$0")/.." && pwd)}
-N=${1:-1000000}
-RUNS=${RUNS:-5}
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
-M="python3 $(dirname "$0")/measure.py $RUNS"
+. "$(dirname "$0")/lib.sh"
 
 printf "%-8s %9s %9s %12s %9s %12s %10s\n" format lines MB "gzip -1 s" "parse s" "lines/s" "x gzip -1"
 for f in json logfmt clf plain; do

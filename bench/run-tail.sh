@@ -4,13 +4,7 @@
 # file of LINES (default 1M) deterministic JSON lines into the null sink;
 # the same file through `cat > /dev/null` and `wc -l` in the same run gives
 # the ratios. Medians of 5 runs; peak RSS of logagent. Never part of make check.
-set -eu
-B=${T_BUILD:-$(cd "$(dirname "$0")/.." && pwd)}
-N=${1:-1000000}
-RUNS=${RUNS:-5}
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
-M="python3 $(dirname "$0")/measure.py $RUNS"
+. "$(dirname "$0")/lib.sh"
 
 "$B/bench/loggen" -n "$N" -t 1795860000000 -o "$W/json.log"
 "$B/bench/loggen" -n "$N" -t 1795860000000 -f plain -o "$W/plain.log"
