@@ -243,7 +243,7 @@ source_scan(struct source *s, int64_t now)
 }
 
 /* Every file is read to its end and nothing waits: a oneshot source is done. */
-static int
+int
 source_drained(const struct source *s)
 {
 	const struct tail_file *f;
@@ -297,6 +297,12 @@ source_tick_cb(uv_timer_t *t)
 	}
 	if (s->env->oneshot && source_drained(s))
 		source_end(s);
+}
+
+void
+source_tick_now(struct source *s)
+{
+	uv_timer_start(&s->tick, source_tick_cb, 0, SOURCE_TICK_MS);
 }
 
 /* --- stdin ---------------------------------------------------------------- */

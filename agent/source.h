@@ -125,6 +125,10 @@ int	tail_park_one(struct source_env *env, struct source *all);
 int	tail_find_renamed(const char *dir, const struct cp_entry *e, char *out,
 	    size_t len);
 
+/* Run s's tick on the next loop turn (timeouts, and the end of --oneshot). */
+void	source_tick_now(struct source *s);
+/* Every file of s read to its end (for --oneshot). */
+int	source_drained(const struct source *s);
 /* The input ended (stdin, or oneshot read everything): tell the owner once. */
 void	source_end(struct source *s);
 /* Read every file of s again on the next loop turn. */

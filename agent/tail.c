@@ -318,6 +318,14 @@ tail_read(struct tail_file *f)
 				source_end(s);
 				return;
 			}
+			/*
+			 * --oneshot ends when the last file reaches its end: run
+			 * the tick now rather than up to 250 ms later. Not from
+			 * here, though: ending stops sources while callers still
+			 * walk their files.
+			 */
+			if (env->oneshot && source_drained(s))
+				source_tick_now(s);
 			break;
 		}
 		now = timefmt_now_ns();
