@@ -95,36 +95,9 @@ clf_seconds(struct slice v)
 	return dots == 1 && v.n > 1 && v.p[0] != '.' && v.p[v.n - 1] != '.';
 }
 
-/* An extra timing token as seconds, into the arena when converted. */
-static int
-clf_latency(const struct parse_ctx *ctx, struct slice v, struct slice *out)
-{
-	unsigned long long us = 0;
-	char tmp[32], *p;
-	size_t i;
-	int len;
-
-	if (clf_seconds(v)) {
-		*out = v;
-		return 0;
-	}
-	if (!clf_digits(v))
-		return 1;
-	for (i = 0; i < v.n; i++)
-		us = us * 10 + (unsigned long long)(v.p[i] - '0');
-	len = snprintf(tmp, sizeof tmp, "%llu.%06llu", us / 1000000, us % 1000000);
-	if ((p = arena_dup(ctx->arena, tmp, (size_t)len)) == NULL)
-		return AGENT_E_TOOBIG;
-	*out = (struct slice){ p, (size_t)len };
-	return 0;
-}
-
-static int
-clf_add(const struct parse_ctx *ctx, struct event *ev, const char *key,
-    struct slice val, enum field_type type)
-{
-	return parser_add_field(ctx, ev, (struct slice){ key, strlen(key) }, val, type);
-}
+/* Each of clf's keys comes once (but "extra"): no need to look for it first. */
+#define clf_add(ctx, ev, key, val, type) \
+	parser_add_field_new((ctx), (ev), SLICE_LIT(key), (val), (type))
 
 static int
 clf_parse(const struct parse_ctx *ctx, const char *line, size_t n,
@@ -132,8 +105,6 @@ clf_parse(const struct parse_ctx *ctx, const char *line, size_t n,
 {
 	struct clf_scan s = { line, n, 0 };
 	struct slice host, ident, user, req, status, bytes, ref, ua, extra, lat;
-	struct slice method, target, proto, path, query;
-	const char *q, *sp;
 	int64_t ns;
 	size_t used;
 	int rc = 0, lr, nextra = 0;
@@ -159,32 +130,13 @@ clf_parse(const struct parse_ctx *ctx, const char *line, size_t n,
 	ev->level = status.p[0] == '5' ? LEVEL_ERROR : status.p[0] == '4' ?
 	    LEVEL_WARN : LEVEL_INFO;
 	ev->message = req;
+	/* Up to a dozen fields: one array, not one and a copy. */
+	rc |= parser_fields_reserve(ctx, ev, 16);
 	rc |= clf_add(ctx, ev, "remote_addr", host, FIELD_STRING);
 	if (!clf_is_dash(user))
 		rc |= clf_add(ctx, ev, "user", user, FIELD_STRING);
 	/* "GET /path?query HTTP/1.1": method, path, query, protocol. */
-	if ((sp = memchr(req.p, ' ', req.n)) != NULL) {
-		method = (struct slice){ req.p, (size_t)(sp - req.p) };
-		target.p = sp + 1;
-		target.n = req.n - method.n - 1;
-		proto.n = 0;
-		if ((sp = memchr(target.p, ' ', target.n)) != NULL) {
-			proto = (struct slice){ sp + 1, target.n - (size_t)(sp + 1 - target.p) };
-			target.n = (size_t)(sp - target.p);
-		}
-		path = target;
-		query.n = 0;
-		if ((q = memchr(target.p, '?', target.n)) != NULL) {
-			path.n = (size_t)(q - target.p);
-			query = (struct slice){ q + 1, target.n - path.n - 1 };
-		}
-		rc |= clf_add(ctx, ev, "method", method, FIELD_STRING);
-		rc |= clf_add(ctx, ev, "path", path, FIELD_STRING);
-		if (query.n > 0)
-			rc |= clf_add(ctx, ev, "query", query, FIELD_STRING);
-		if (proto.n > 0)
-			rc |= clf_add(ctx, ev, "protocol", proto, FIELD_STRING);
-	}
+	rc |= parser_request_line(ctx, ev, req);
 	rc |= clf_add(ctx, ev, "status", status, FIELD_NUMBER);
 	if (!clf_is_dash(bytes))
 		rc |= clf_add(ctx, ev, "bytes", bytes, FIELD_NUMBER);
@@ -202,15 +154,19 @@ clf_parse(const struct parse_ctx *ctx, const char *line, size_t n,
 			nextra++;
 			continue;
 		}
-		if ((lr = clf_latency(ctx, extra, &lat)) == AGENT_E_TOOBIG)
+		/* nginx writes seconds with a fraction, Apache's %D whole microseconds. */
+		lr = clf_seconds(extra) ? parser_latency(ctx, extra, LATENCY_UNIT_S, &lat) :
+		    clf_digits(extra) ? parser_latency(ctx, extra, LATENCY_UNIT_US, &lat) : 1;
+		if (lr == AGENT_E_TOOBIG)
 			return lr;
 		if (lr == 1) {
 			/* Not a timing (a log_format of one's own): kept as it is. */
-			rc |= clf_add(ctx, ev, "extra", extra, FIELD_STRING);
+			rc |= parser_add_field(ctx, ev, SLICE_LIT("extra"), extra,
+			    FIELD_STRING);
 			continue;
 		}
-		rc |= clf_add(ctx, ev, nextra == 0 ? "latency" : "upstream_latency",
-		    lat, FIELD_NUMBER);
+		rc |= parser_add_field_new(ctx, ev, nextra == 0 ? SLICE_LIT("latency") :
+		    SLICE_LIT("upstream_latency"), lat, FIELD_NUMBER);
 		nextra++;
 	}
 	return rc != 0 ? AGENT_E_TOOBIG : 0;

@@ -8,6 +8,8 @@
 
 #include "parser.h"
 
+#define MEMBER_KEY_JOIN	64	/* longer dotted keys are not well known */
+
 /*
  * Why not cJSON here: it allocates a node per value, needs a terminated
  * string and cuts strings at \u0000. This scanner points into the line,
@@ -343,65 +345,157 @@ json_value(struct json_scan *s, struct slice *val, enum field_type *type,
 	return rc;
 }
 
+/* What json_object does with the members it finds. */
+enum json_mode {
+	JSON_KEEP,		/* every member is a field; objects stay raw */
+	JSON_FLATTEN,		/* objects become dotted keys, all the way down */
+	JSON_KNOWN,		/* only well-known keys are taken (inside a raw object) */
+};
+
+/*
+ * "prefix.key", in the arena when it is kept (flattening) and in tmp when
+ * it is only looked up. key alone when there is no prefix.
+ */
+static int
+json_join(struct json_scan *s, struct slice prefix, struct slice key,
+    char *tmp, size_t tmplen, struct slice *out)
+{
+	char *o = tmp;
+
+	if (prefix.n == 0) {
+		*out = key;
+		return 0;
+	}
+	if (tmp == NULL)
+		o = arena_alloc(s->ctx->arena, prefix.n + 1 + key.n);
+	else if (prefix.n + 1 + key.n > tmplen)
+		return 1;
+	if (o == NULL)
+		return AGENT_E_TOOBIG;
+	memcpy(o, prefix.p, prefix.n);
+	o[prefix.n] = '.';
+	memcpy(o + prefix.n + 1, key.p, key.n);
+	*out = (struct slice){ o, prefix.n + 1 + key.n };
+	return 0;
+}
+
+/*
+ * The members of the object at s->i, their keys under prefix. Objects
+ * within are flattened, kept raw, or kept raw and also searched for
+ * well-known keys ({"req": {"method": "GET"}}), as mode and the source say.
+ */
+static int
+json_object(struct json_scan *s, struct event *ev, struct members *m,
+    struct slice prefix, unsigned depth, enum json_mode mode)
+{
+	const struct parse_ctx *ctx = s->ctx;
+	struct slice key, full, val;
+	enum field_type type;
+	struct json_scan sub;
+	char tmp[MEMBER_KEY_JOIN];
+	int rc, known;
+
+	if (depth > ctx->max_depth)
+		JSON_FAIL(s, "nested too deeply");
+	s->i++;
+	json_ws(s);
+	if (s->i < s->n && s->p[s->i] == '}') {
+		s->i++;
+		return 0;
+	}
+	for (;;) {
+		if (s->i >= s->n || s->p[s->i] != '"')
+			JSON_FAIL(s, s->i >= s->n ? "truncated" : "expected a key");
+		if ((rc = json_string(s, &key, 1)) != 0)
+			return rc;
+		json_ws(s);
+		if (s->i >= s->n || s->p[s->i] != ':')
+			JSON_FAIL(s, "expected ':' after a key");
+		s->i++;
+		json_ws(s);
+		if (mode == JSON_FLATTEN && s->i < s->n && s->p[s->i] == '{' &&
+		    s->i + 1 < s->n) {
+			/* {} has no members to flatten into: it stays as it is. */
+			sub = *s;
+			sub.i++;
+			json_ws(&sub);
+			if (sub.i < s->n && s->p[sub.i] != '}') {
+				if ((rc = json_join(s, prefix, key, NULL, 0, &full)) != 0 ||
+				    (rc = json_object(s, ev, m, full, depth + 1, mode)) != 0)
+					return rc;
+				goto next;
+			}
+		}
+		if ((rc = json_value(s, &val, &type, depth, 1)) != 0)
+			return rc;
+		if (mode == JSON_FLATTEN) {
+			if ((rc = json_join(s, prefix, key, NULL, 0, &full)) != 0 ||
+			    (rc = parser_member(ctx, ev, m, full, val, type)) != 0)
+				return rc;
+			goto next;
+		}
+		if (mode == JSON_KEEP && (rc = parser_member(ctx, ev, m, key, val,
+		    type)) != 0)
+			return rc;
+		if (mode == JSON_KEEP && type != FIELD_RAW)
+			goto next;
+		/* Only the well-known keys and the objects that may hold them. */
+		if ((rc = json_join(s, prefix, key, tmp, sizeof tmp, &full)) != 0)
+			goto next;
+		known = parser_member_known(ctx, full);
+		if (mode == JSON_KNOWN && (known & MEMBER_NAME) && type != FIELD_RAW &&
+		    (rc = parser_member_take(ctx, ev, m, full, val, type)) < 0)
+			return rc;
+		if ((known & MEMBER_PREFIX) && val.p[0] == '{') {
+			/* Search the raw object again, this time for its keys. */
+			sub = (struct json_scan){ val.p, val.n, 0, ctx, NULL };
+			if ((rc = json_join(s, prefix, key, NULL, 0, &full)) != 0 ||
+			    (rc = json_object(&sub, ev, m, full, depth + 1,
+			    JSON_KNOWN)) == AGENT_E_TOOBIG)
+				return AGENT_E_TOOBIG;
+		}
+next:
+		json_ws(s);
+		if (s->i < s->n && s->p[s->i] == ',') {
+			s->i++;
+			json_ws(s);
+			continue;
+		}
+		if (s->i < s->n && s->p[s->i] == '}') {
+			s->i++;
+			return 0;
+		}
+		JSON_FAIL(s, s->i >= s->n ? "truncated" : "expected ',' or '}'");
+	}
+}
+
 static int
 json_parse(const struct parse_ctx *ctx, const char *line, size_t n,
     struct event *ev)
 {
 	struct json_scan s = { line, n, 0, ctx, NULL };
-	struct slice key, val;
-	enum field_type type;
-	unsigned seen = 0;
-	int rc = 0;
+	struct members m = { 0, 0 };
+	int rc;
 
 	json_ws(&s);
 	if (s.i >= n || line[s.i] != '{')
 		return parser_decline(ctx, ev, "json", "not a JSON object", s.i);
 	ev->message = (struct slice){ "", 0 };
-	s.i++;
-	json_ws(&s);
-	if (s.i < n && line[s.i] == '}')
-		s.i++;
-	else for (;;) {
-		if (s.i >= n || line[s.i] != '"') {
-			s.err = s.i >= n ? "truncated" : "expected a key";
-			goto fail;
-		}
-		if ((rc = json_string(&s, &key, 1)) != 0)
-			goto fail;
-		json_ws(&s);
-		if (s.i >= n || line[s.i] != ':') {
-			s.err = "expected ':' after a key";
-			goto fail;
-		}
-		s.i++;
-		json_ws(&s);
-		if ((rc = json_value(&s, &val, &type, 2, 1)) != 0)
-			goto fail;
-		if ((rc = parser_member(ctx, ev, &seen, key, val, type)) != 0)
-			goto fail;
-		json_ws(&s);
-		if (s.i < n && line[s.i] == ',') {
-			s.i++;
-			json_ws(&s);
-			continue;
-		}
-		if (s.i < n && line[s.i] == '}') {
-			s.i++;
-			break;
-		}
-		s.err = s.i >= n ? "truncated" : "expected ',' or '}'";
-		goto fail;
-	}
-	json_ws(&s);
-	if (s.i != n) {
-		s.err = "text after the object";
-		goto fail;
-	}
-	return 0;
-fail:
+	rc = json_object(&s, ev, &m, (struct slice){ NULL, 0 }, 2,
+	    ctx->opts->flatten ? JSON_FLATTEN : JSON_KEEP);
 	if (rc == AGENT_E_TOOBIG)
 		return rc;
-	return parser_decline(ctx, ev, "json", s.err, s.i);
+	if (rc == 0) {
+		json_ws(&s);
+		if (s.i != n) {
+			s.err = "text after the object";
+			rc = -1;
+		}
+	}
+	if (rc != 0)
+		return parser_decline(ctx, ev, "json", s.err, s.i);
+	parser_members_end(ev, &m);
+	return 0;
 }
 
 static int

@@ -96,7 +96,8 @@ logfmt_parse(const struct parse_ctx *ctx, const char *line, size_t n,
 {
 	struct slice key, val;
 	enum field_type type;
-	unsigned seen = 0, pairs = 0;
+	struct members m = { 0, 0 };
+	unsigned pairs = 0;
 	size_t i = 0, start;
 	int rc, is_pair;
 
@@ -141,13 +142,14 @@ logfmt_parse(const struct parse_ctx *ctx, const char *line, size_t n,
 			    (val.n == 5 && memcmp(val.p, "false", 5) == 0) ?
 			    FIELD_BOOL : FIELD_STRING;
 		}
-		if ((rc = parser_member(ctx, ev, &seen, key, val, type)) != 0)
+		if ((rc = parser_member(ctx, ev, &m, key, val, type)) != 0)
 			return rc;
 		/* Flags alone do not make a line logfmt: "just some words". */
 		pairs += is_pair;
 	}
 	if (pairs == 0)
 		return parser_decline(ctx, ev, "logfmt", "no key=value pairs", 0);
+	parser_members_end(ev, &m);
 	return 0;
 }
 

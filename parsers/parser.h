@@ -12,11 +12,57 @@
 /* parse() outcomes besides 0: not an error, "this line is not my format". */
 #define PARSE_DECLINED 1
 
+/* How a time_key's value is written (a source's parse.time_format). */
+enum time_format {
+	TIME_FORMAT_AUTO = 0,	/* RFC 3339, or an epoch number by magnitude */
+	TIME_FORMAT_RFC3339,
+	TIME_FORMAT_EPOCH_S,
+	TIME_FORMAT_EPOCH_MS,
+	TIME_FORMAT_EPOCH_US,
+	TIME_FORMAT_EPOCH_NS,
+	TIME_FORMAT_PATTERN,	/* strptime(3), with an optional .fraction after %S */
+};
+
+/* Units of a latency value; AUTO is "from the key's name, else seconds". */
+enum latency_unit {
+	LATENCY_UNIT_AUTO = 0,
+	LATENCY_UNIT_S,
+	LATENCY_UNIT_MS,
+	LATENCY_UNIT_US,
+	LATENCY_UNIT_NS,
+};
+
+/*
+ * A source's overrides of how its lines are read (its "parse" object).
+ * An empty key means "the usual names"; a key given replaces them.
+ */
+struct parse_opts {
+	int flatten;		/* nested JSON objects become dotted keys */
+	struct slice time_key;
+	enum time_format time_format;
+	const char *time_pattern; /* for TIME_FORMAT_PATTERN, NUL-terminated */
+	struct slice level_key;
+	struct slice latency_key;
+	enum latency_unit latency_unit;
+};
+
+/* Every override off. */
+extern const struct parse_opts parse_opts_default;
+
+/*
+ * A source's "parse" object as parse_opts, whose slices point into cp's
+ * strings. Returns 0, or -1 when time_format is none of the names and
+ * not a strptime pattern.
+ */
+struct conf_parse;
+int	parser_opts_from_conf(const struct conf_parse *cp, struct parse_opts *out);
+
 /* What a parser may use besides the line. Read only. */
 struct parse_ctx {
 	struct arena *arena;	/* for decoded strings and the fields array */
 	unsigned max_fields;	/* fields past this are dropped (and said so) */
 	unsigned max_depth;	/* nesting limit for JSON values */
+	const struct parse_opts *opts; /* the source's; never NULL */
 };
 
 /*
@@ -67,15 +113,92 @@ int	parser_add_field(const struct parse_ctx *ctx, struct event *ev,
 	    enum field_type type);
 
 /*
- * A key and value from a structured line: the well-known keys become the
- * event's time (time, ts, timestamp, @timestamp...: RFC 3339 or epoch),
- * level (level, lvl, severity, log.level...: words or numbers) and
- * message (msg, message) — the first of each kind that parses; anything
- * else is a field. *seen starts at 0 for each line.
+ * What parser_member has taken from one line so far: which kinds of
+ * well-known key, and the status, whose class is the level when the line
+ * names none. Zeroed for each line.
+ */
+struct members {
+	unsigned seen;
+	unsigned status;
+};
+
+/*
+ * A key and value from a structured line (JSON, logfmt). The well-known
+ * keys become the event's time (time, ts, timestamp, @timestamp...: RFC
+ * 3339 or epoch), level (level, lvl, severity, log.level...: words or
+ * numbers) and message (msg, message); the request keys of every common
+ * logger become the same fields whatever they were called: method, path
+ * (query split off into query), status, latency (seconds, converted from
+ * the unit the key names or the source declares), bytes, remote_addr,
+ * user_agent, request_id. The first of each kind that parses wins; the
+ * rest, and anything else, are fields as they came.
  */
 int	parser_member(const struct parse_ctx *ctx, struct event *ev,
-	    unsigned *seen, struct slice key, struct slice val,
+	    struct members *m, struct slice key, struct slice val,
 	    enum field_type type);
+
+/*
+ * The same, but a key that is not taken into the event is not added as a
+ * field either: returns 0 when taken (or taken and worth keeping, 2), 1
+ * when not, or AGENT_E_TOOBIG. For keys inside a JSON object kept raw.
+ */
+int	parser_member_take(const struct parse_ctx *ctx, struct event *ev,
+	    struct members *m, struct slice key, struct slice val,
+	    enum field_type type);
+
+/*
+ * After the last member: a line with a status and no level takes its
+ * level from the status (5xx error, 4xx warn, else info).
+ */
+void	parser_members_end(struct event *ev, const struct members *m);
+
+/*
+ * Is key one parser_member takes into the event (MEMBER_NAME), or the
+ * start of a dotted one (MEMBER_PREFIX: "req" of "req.method")? So JSON
+ * objects that are not flattened are still searched for request fields
+ * ({"req": {"method": ...}}); 0 when neither.
+ */
+#define MEMBER_NAME	1
+#define MEMBER_PREFIX	2
+int	parser_member_known(const struct parse_ctx *ctx, struct slice key);
+
+/*
+ * An HTTP request line ("GET /a?b=1 HTTP/1.1"): method, path, query and
+ * protocol as fields. Returns 0, or AGENT_E_TOOBIG.
+ */
+int	parser_request_line(const struct parse_ctx *ctx, struct event *ev,
+	    struct slice req);
+
+/*
+ * A latency as decimal seconds text (exact: "12.5" ms is "0.0125"), from a
+ * number, a numeric string or a Go-style duration ("1.5ms", "2m3s") in
+ * unit. The text goes into the arena. Returns 0, 1 when val is not a
+ * latency (negative, not a number, out of range), or AGENT_E_TOOBIG.
+ */
+int	parser_latency(const struct parse_ctx *ctx, struct slice val,
+	    enum latency_unit unit, struct slice *out);
+
+/* "/a/b?x=1#f" or "https://host/a?x" into path "/a/b" and query "x=1". */
+void	parser_split_target(struct slice target, struct slice *path,
+	    struct slice *query);
+
+/*
+ * A decimal number at p ("12", "12.5", "1.5e3") times 10^scale as a whole
+ * number, exact to 19 significant digits and truncated below 1. Returns
+ * the bytes used, or 0 (not a number, negative, or past INT64_MAX).
+ */
+size_t	parser_decimal_scaled(const char *p, size_t n, int scale, int64_t *out);
+
+/* The level an HTTP status stands for: 5xx error, 4xx warn, else info. */
+enum level parser_status_level(unsigned status);
+
+/* Room for n fields at once, for a parser that knows how many it adds. */
+int	parser_fields_reserve(const struct parse_ctx *ctx, struct event *ev,
+	    unsigned n);
+
+/* The same for a key the caller knows is not in ev yet: no search. */
+int	parser_add_field_new(const struct parse_ctx *ctx, struct event *ev,
+	    struct slice key, struct slice val, enum field_type type);
 
 /*
  * Give up on a line: drop the fields found so far, set ev->parse_error to
@@ -110,5 +233,23 @@ size_t	cri_header(const char *line, size_t n, int64_t *ns, struct slice *stream,
 	    char *tag);
 extern const struct parser_ops parser_plain;
 extern const struct parser_ops parser_auto;
+
+/*
+ * What auto has learnt of one file. Its first AUTO_LEARN_LINES non-blank
+ * lines are parsed line by line and vote; a structured format with three
+ * quarters of the votes becomes the file's, tried first for every later
+ * line (a line it refuses is judged on its own). Zeroed to start over.
+ */
+#define AUTO_LEARN_LINES	8
+#define AUTO_FORMATS		16	/* at least the entries of parser_table */
+struct auto_state {
+	const struct parser_ops *format; /* NULL while learning; parser_auto: mixed */
+	unsigned lines;
+	unsigned votes[AUTO_FORMATS];
+};
+
+/* parser_run for a file read with auto; the same returns. */
+int	auto_run(struct auto_state *st, const struct parse_ctx *ctx,
+	    const char *line, size_t n, struct event *ev);
 
 #endif

@@ -71,22 +71,31 @@ plain_token_level(const char *t, size_t n, enum level *l)
 
 /*
  * glog: "W1122 10:00:00.123456 12345 file.go:42] message". The letter is
- * the level; the header ends at the first "] ".
+ * the level, then month and day (the year is inferred from recv_ns, as
+ * for syslog) and local time, which we take as UTC like every zoneless
+ * time; the header ends at the first "] ".
  */
 static int
-plain_glog(const char *p, size_t n, enum level *l, size_t *msg)
+plain_glog(const char *p, size_t n, int64_t recv_ns, enum level *l,
+    int64_t *ns, size_t *msg)
 {
 	const char *end;
+	int64_t day_ns;
+	unsigned mon, day;
 	size_t i;
 
-	if (n < 6 || strchr("IWEF", p[0]) == NULL || p[0] == '\0')
+	if (n < 14 || strchr("IWEF", p[0]) == NULL || p[0] == '\0')
 		return -1;
 	for (i = 1; i < 5; i++)
 		if (p[i] < '0' || p[i] > '9')
 			return -1;
-	if (p[5] != ' ')
+	mon = (unsigned)(p[1] - '0') * 10 + (unsigned)(p[2] - '0');
+	day = (unsigned)(p[3] - '0') * 10 + (unsigned)(p[4] - '0');
+	if (p[5] != ' ' || mon < 1 || mon > 12 || day < 1 || day > 31 ||
+	    time_parse_clock(p + 6, n - 6, &day_ns) == 0)
 		return -1;
 	level_from_word(p, 1, 1, l);
+	*ns = time_without_year(mon, day, day_ns, recv_ns);
 	end = memmem(p, n < PLAIN_LEVEL_SPAN ? n : PLAIN_LEVEL_SPAN, "] ", 2);
 	*msg = end != NULL ? (size_t)(end - p) + 2 : 0;
 	return 0;
@@ -112,13 +121,21 @@ plain_parse(const struct parse_ctx *ctx, const char *line, size_t n,
 
 	while (i < n && plain_is_space(line[i]))
 		i++;
-	if (plain_glog(line + i, n - i, &l, &msg) == 0) {
+	if (plain_glog(line + i, n - i, ev->time_ns, &l, &ns, &msg) == 0) {
 		ev->level = l;
+		ev->time_ns = ns;
+		ev->flags &= ~EVENT_TIME_RECV;
 		ev->message = (struct slice){ line + i + msg, n - i - msg };
 		return 0;
 	}
-	/* A leading timestamp, bare or in brackets. */
-	if (i < n && line[i] == '[' &&
+	/* A leading timestamp, bare or in brackets, or as the source says. */
+	if (ctx->opts->time_format == TIME_FORMAT_PATTERN &&
+	    (used = time_parse_pattern(ctx->opts->time_pattern, line + i,
+	    n - i < 64 ? n - i : 64, &ns)) != 0) {
+		ev->time_ns = ns;
+		ev->flags &= ~EVENT_TIME_RECV;
+		i += used;
+	} else if (i < n && line[i] == '[' &&
 	    (used = time_parse_rfc3339(line + i + 1, n - i - 1, &ns)) != 0 &&
 	    i + 1 + used < n && line[i + 1 + used] == ']') {
 		ev->time_ns = ns;

@@ -2,14 +2,12 @@
 /* syslog.c: RFC 5424 and RFC 3164 lines, with or without <PRI>, as rsyslog and journald write them. */
 #include "config.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "level.h"
 #include "parser.h"
 #include "timeparse.h"
 
-#define NS_PER_DAY (86400LL * 1000000000LL)
 
 static const char *const syslog_facilities[24] = {
 	"kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news",
@@ -185,12 +183,11 @@ static size_t
 syslog_3164_time(const char *p, size_t n, int64_t recv_ns, int64_t *ns)
 {
 	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	char tmp[32];
-	int m, d, y;
-	int64_t t, days = recv_ns / NS_PER_DAY;
-	long long yy = 1970;
+	int64_t day_ns;
+	size_t used;
+	int m, d;
 
-	if (n < 15 || p[3] != ' ' || p[6] != ' ' || p[9] != ':' || p[12] != ':')
+	if (n < 15 || p[3] != ' ' || p[6] != ' ')
 		return 0;
 	for (m = 0; m < 12; m++)
 		if (memcmp(months + m * 3, p, 3) == 0)
@@ -198,20 +195,13 @@ syslog_3164_time(const char *p, size_t n, int64_t recv_ns, int64_t *ns)
 	if (m == 12)
 		return 0;
 	d = (p[4] == ' ' ? 0 : p[4] - '0') * 10 + (p[5] - '0');
-	if (d < 1 || d > 31 || (p[4] != ' ' && (p[4] < '0' || p[4] > '3')))
+	if (d < 1 || d > 31 || (p[4] != ' ' && (p[4] < '0' || p[4] > '3')) ||
+	    p[5] < '0' || p[5] > '9')
 		return 0;
-	/* The year of recv_ns, counted from days (no time zone state). */
-	while (time_days_from_civil(yy + 1, 1, 1) <= days)
-		yy++;
-	for (y = (int)yy; y >= (int)yy - 1; y--) {
-		snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%.8sZ", y, m + 1, d, p + 7);
-		if (time_parse_rfc3339(tmp, strlen(tmp), &t) != strlen(tmp))
-			return 0;
-		if (t <= recv_ns + NS_PER_DAY)
-			break;
-	}
-	*ns = t;
-	return 15;
+	if ((used = time_parse_clock(p + 7, n - 7, &day_ns)) == 0)
+		return 0;
+	*ns = time_without_year((unsigned)m + 1, (unsigned)d, day_ns, recv_ns);
+	return 7 + used;
 }
 
 /* [<PRI>]Mmm dd hh:mm:ss HOST TAG[PID]: MSG */

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include "timeparse.h"
 
@@ -185,4 +186,78 @@ time_parse_clf(const char *p, size_t n, int64_t *ns)
 	if (__builtin_mul_overflow(secs, NS_PER_SEC, ns))
 		return 0;
 	return 26;
+}
+
+size_t
+time_parse_clock(const char *p, size_t n, int64_t *day_ns)
+{
+	int h, mi, s;
+	int64_t frac = 0, scale = 100000000;
+	size_t i = 8;
+
+	if (time_digits(p, n, 0, 2, &h) || n < 8 || p[2] != ':' ||
+	    time_digits(p, n, 3, 2, &mi) || p[5] != ':' ||
+	    time_digits(p, n, 6, 2, &s) || h > 23 || mi > 59 || s > 60)
+		return 0;
+	if (s == 60)
+		s = 59;
+	if (i + 1 < n && (p[i] == '.' || p[i] == ',') &&
+	    p[i + 1] >= '0' && p[i + 1] <= '9')
+		for (i++; i < n && p[i] >= '0' && p[i] <= '9'; i++) {
+			frac += (p[i] - '0') * scale;
+			scale /= 10;
+		}
+	*day_ns = (h * 3600LL + mi * 60 + s) * NS_PER_SEC + frac;
+	return i;
+}
+
+int64_t
+time_without_year(unsigned mon, unsigned day, int64_t day_ns, int64_t recv_ns)
+{
+	int64_t days = recv_ns / (86400 * NS_PER_SEC), t;
+	int64_t y = 1970;
+
+	/* The year of recv_ns, counted from days (no time zone state). */
+	while (time_days_from_civil(y + 1, 1, 1) <= days)
+		y++;
+	t = time_days_from_civil(y, mon, day) * 86400 * NS_PER_SEC + day_ns;
+	if (t > recv_ns + 86400 * NS_PER_SEC)
+		t = time_days_from_civil(y - 1, mon, day) * 86400 * NS_PER_SEC + day_ns;
+	return t;
+}
+
+size_t
+time_parse_pattern(const char *pattern, const char *p, size_t n, int64_t *ns)
+{
+	char tmp[128], *end;
+	struct tm tm;
+	int64_t secs, frac = 0, scale = 100000000;
+	size_t i;
+
+	if (n >= sizeof tmp || pattern == NULL)
+		return 0;
+	memcpy(tmp, p, n);
+	tmp[n] = '\0';
+	memset(&tm, 0, sizeof tm);
+	tm.tm_mday = 1;
+	if ((end = strptime(tmp, pattern, &tm)) == NULL)
+		return 0;
+	i = (size_t)(end - tmp);
+	/* strptime has no fractions: ".123" right after the pattern is one. */
+	if (i + 1 < n && (p[i] == '.' || p[i] == ',') && p[i + 1] >= '0' &&
+	    p[i + 1] <= '9')
+		for (i++; i < n && p[i] >= '0' && p[i] <= '9'; i++) {
+			frac += (p[i] - '0') * scale;
+			scale /= 10;
+		}
+	if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31)
+		return 0;
+	/* UTC unless the pattern has %z: timegm's arithmetic, without its calls. */
+	secs = time_days_from_civil(tm.tm_year + 1900LL, (unsigned)tm.tm_mon + 1,
+	    (unsigned)tm.tm_mday) * 86400 + tm.tm_hour * 3600LL + tm.tm_min * 60 +
+	    tm.tm_sec - tm.tm_gmtoff;
+	if (__builtin_mul_overflow(secs, NS_PER_SEC, ns) ||
+	    __builtin_add_overflow(*ns, frac, ns))
+		return 0;
+	return i;
 }

@@ -28,4 +28,26 @@ int	time_parse_epoch(const char *p, size_t n, int64_t *ns);
 /* CLF: "10/Oct/2000:13:55:36 -0700" at p; the bytes used (26), or 0. */
 size_t	time_parse_clf(const char *p, size_t n, int64_t *ns);
 
+/*
+ * "hh:mm:ss" with an optional fraction: the nanoseconds into the day.
+ * Returns the bytes used, or 0.
+ */
+size_t	time_parse_clock(const char *p, size_t n, int64_t *day_ns);
+
+/*
+ * A month (1-12) and day without a year, as syslog (RFC 3164) and glog
+ * write them: the year of recv_ns, or the one before when that would put
+ * the time over a day after recv_ns (a December line read in January).
+ */
+int64_t	time_without_year(unsigned mon, unsigned day, int64_t day_ns,
+	    int64_t recv_ns);
+
+/*
+ * A time written as the strptime(3) pattern says ("%d/%m/%Y %H:%M:%S"),
+ * optionally followed by a fraction; UTC unless the pattern has %z.
+ * Returns the bytes used, or 0.
+ */
+size_t	time_parse_pattern(const char *pattern, const char *p, size_t n,
+	    int64_t *ns);
+
 #endif

@@ -36,6 +36,7 @@ main(void)
 	ctx.arena = &arena;
 	ctx.max_fields = 128;
 	ctx.max_depth = 64;
+	ctx.opts = &parse_opts_default;
 
 	/* A 1 MiB message, no escapes: kept whole, pointing into the line. */
 	line = malloc(big + 64);
@@ -127,7 +128,7 @@ main(void)
 	/* A full arena: AGENT_E_TOOBIG, so the caller can retry in a fresh batch. */
 	{
 		struct arena small;
-		struct parse_ctx sctx = { &small, 128, 64 };
+		struct parse_ctx sctx = { &small, 128, 64, &parse_opts_default };
 
 		arena_init(&small, 64, 64);
 		memset(&ev, 0, sizeof ev);

@@ -32,6 +32,7 @@ fuzz_parse_one(const struct parser_ops *ops, const uint8_t *data, size_t size)
 	ctx.arena = &a;
 	ctx.max_fields = 16;
 	ctx.max_depth = 16;
+	ctx.opts = &parse_opts_default;
 	memset(&ev, 0, sizeof ev);
 	ev.message = (struct slice){ line, size };
 	ev.source = SLICE_LIT("fuzz");
