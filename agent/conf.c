@@ -68,6 +68,26 @@ static const struct conf_option conf_multiline_options[] = {
 	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, NULL },
 };
 
+static const char *const conf_latency_units[] = { "auto", "s", "ms", "us", "ns", NULL };
+
+static const struct conf_option conf_parse_options[] = {
+	{ "flatten", CONF_BOOL, "false", OPT(conf_parse, flatten), 0, 0, NULL, 0,
+	  "JSON: nested objects become dotted keys ({\"http\":{\"status\":500}} gives http.status); otherwise they are kept as raw JSON", NULL },
+	{ "time_key", CONF_STRING, NULL, OPT(conf_parse, time_key), 0, 0, NULL, 0,
+	  "the key holding the event's time, instead of time, ts, timestamp, @timestamp...", NULL },
+	{ "time_format", CONF_STRING, "auto", OPT(conf_parse, time_format), 0, 0,
+	  NULL, 0,
+	  "auto (RFC 3339, CLF or epoch by magnitude), rfc3339, epoch_s, epoch_ms, epoch_us, epoch_ns, or a strptime pattern such as \"%d/%m/%Y %H:%M:%S\" (a .fraction may follow; UTC unless %z); plain lines are tried against a pattern at their start", NULL },
+	{ "level_key", CONF_STRING, NULL, OPT(conf_parse, level_key), 0, 0, NULL, 0,
+	  "the key holding the level, instead of level, lvl, severity...", NULL },
+	{ "latency_key", CONF_STRING, NULL, OPT(conf_parse, latency_key), 0, 0,
+	  NULL, 0, "the key holding the request's latency, instead of latency, duration, duration_ms, request_time...", NULL },
+	{ "latency_unit", CONF_ENUM, "auto", OPT(conf_parse, latency_unit), 0, 0,
+	  conf_latency_units, 0,
+	  "unit of latency values whose key names none (auto: seconds, or ms for response_time and took); duration strings such as \"1.5ms\" say their own", NULL },
+	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, NULL },
+};
+
 static const struct conf_option conf_pipeline_options[] = {
 	{ "level", CONF_ENUM, "debug", OPT(conf_pipeline, level), 0, 0,
 	  conf_level_choices, 0, "drop events below this level", NULL },
@@ -108,6 +128,9 @@ static const struct conf_option conf_source_options[] = {
 	{ "multiline", CONF_OBJECT, NULL, OPT(conf_source, multiline), 0, 0, NULL,
 	  0, "join continuation lines into one event (stack traces)",
 	  conf_multiline_options },
+	{ "parse", CONF_OBJECT, NULL, OPT(conf_source, parse), 0, 0, NULL, 0,
+	  "how this source's lines are read, where the usual key names and units do not fit",
+	  conf_parse_options },
 	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, NULL },
 };
 
@@ -746,6 +769,21 @@ conf_check_multiline(struct conf_ctx *cx, const struct conf_multiline *ml)
 }
 
 static int
+conf_check_parse(struct conf_ctx *cx, const struct conf_parse *cp)
+{
+	struct parse_opts po;
+	size_t save;
+
+	if (parser_opts_from_conf(cp, &po) != 0) {
+		conf_path_push(cx, &save, ".parse.time_format");
+		return conf_fail(cx, "expected auto, rfc3339, epoch_s, epoch_ms, "
+		    "epoch_us, epoch_ns or a strptime pattern with %%, got \"%s\"",
+		    cp->time_format);
+	}
+	return 0;
+}
+
+static int
 conf_sources(struct conf_ctx *cx, struct conf *c, const cJSON *arr)
 {
 	const struct conf_option *tables[1] = { conf_source_options };
@@ -767,7 +805,8 @@ conf_sources(struct conf_ctx *cx, struct conf *c, const cJSON *arr)
 		bases[0] = s;
 		if ((rc = conf_apply(cx, item, tables, bases, 1, NULL)) != 0)
 			return rc;
-		if ((rc = conf_check_multiline(cx, &s->multiline)) != 0)
+		if ((rc = conf_check_multiline(cx, &s->multiline)) != 0 ||
+		    (rc = conf_check_parse(cx, &s->parse)) != 0)
 			return rc;
 		for (j = 0; j + 1 < c->nsources; j++)
 			if (strcmp(c->sources[j].path, s->path) == 0) {
@@ -1062,6 +1101,62 @@ conf_free_strings(const struct conf_option *opts, void *base)
 			break;
 		}
 	}
+}
+
+/* Deep copies of the strings of a struct already copied bytewise. */
+static void
+conf_dup_strings(const struct conf_option *opts, void *base)
+{
+	struct conf_strlist *l;
+	struct conf_strmap *m;
+	char **v, **k, *p;
+	size_t i;
+
+	for (; opts != NULL && opts->key != NULL; opts++) {
+		p = (char *)base + opts->offset;
+		switch (opts->type) {
+		case CONF_STRING:
+			if (*(char **)p != NULL)
+				*(char **)p = xstrdup(*(char **)p);
+			break;
+		case CONF_STRLIST:
+			l = (struct conf_strlist *)p;
+			v = xcalloc(l->n + 1, sizeof *v);
+			for (i = 0; i < l->n; i++)
+				v[i] = xstrdup(l->v[i]);
+			l->v = v;
+			break;
+		case CONF_STRMAP:
+			m = (struct conf_strmap *)p;
+			k = xcalloc(m->n + 1, sizeof *k);
+			v = xcalloc(m->n + 1, sizeof *v);
+			for (i = 0; i < m->n; i++) {
+				k[i] = xstrdup(m->k[i]);
+				v[i] = xstrdup(m->v[i]);
+			}
+			m->k = k;
+			m->v = v;
+			break;
+		case CONF_OBJECT:
+			conf_dup_strings(opts->sub, p);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+void
+conf_source_copy(struct conf_source *dst, const struct conf_source *src)
+{
+	*dst = *src;
+	conf_dup_strings(conf_source_options, dst);
+}
+
+void
+conf_source_free(struct conf_source *c)
+{
+	conf_free_strings(conf_source_options, c);
 }
 
 void

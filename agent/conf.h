@@ -72,6 +72,16 @@ struct conf_multiline {
 	size_t max_bytes;
 };
 
+/* A source's "parse" object; parser_opts_from_conf turns it into parse_opts. */
+struct conf_parse {
+	int flatten;
+	char *time_key;
+	char *time_format;
+	char *level_key;
+	char *latency_key;
+	int latency_unit;
+};
+
 enum { START_AT_BEGINNING, START_AT_END };
 enum { WATCH_INOTIFY, WATCH_POLL };
 
@@ -88,6 +98,7 @@ struct conf_source {
 	long long partial_flush_ms;
 	long long rotate_wait_ms;
 	struct conf_multiline multiline;
+	struct conf_parse parse;
 };
 
 struct conf_sink {
@@ -141,6 +152,10 @@ struct conf_source *conf_add_source(struct conf *c, const char *path);
 struct conf_sink *conf_add_sink(struct conf *c, const struct sink_ops *ops);
 
 void	conf_free(struct conf *c);
+
+/* A source's conf with its own copies of every string; freed with conf_source_free. */
+void	conf_source_copy(struct conf_source *dst, const struct conf_source *src);
+void	conf_source_free(struct conf_source *c);
 
 /*
  * Set one key of a struct described by opts from text, as if the config

@@ -266,7 +266,11 @@ pipeline_parse(struct pipeline *p, const struct pipeline_input *in,
 	ev->message = (struct slice){ copy, n };
 	ev->source = p->name;
 	p->pctx.arena = &b->arena;
-	rc = parser_run(in->format, &p->pctx, copy, n, ev);
+	p->pctx.opts = in->opts != NULL ? in->opts : &parse_opts_default;
+	if (in->format == &parser_auto && in->learn != NULL)
+		rc = auto_run(in->learn, &p->pctx, copy, n, ev);
+	else
+		rc = parser_run(in->format, &p->pctx, copy, n, ev);
 	if (rc == 1) {
 		p->stats.parse_errors++;
 		rc = 0;

@@ -76,6 +76,8 @@ void	pipeline_retire_sinks(struct pipeline *p, unsigned gen, int same);
 struct pipeline_input {
 	const char *name;
 	const struct parser_ops *format;
+	const struct parse_opts *opts;	/* NULL: none */
+	struct auto_state *learn;	/* what auto learnt of this input, or NULL */
 	const struct conf_strmap *labels;
 	struct ack_stream *ack;
 };

@@ -21,45 +21,17 @@ struct source *source_all;
 
 static void source_scan(struct source *s, int64_t now);
 
-/* Copy a conf_source so the source owns its strings across reloads. */
-static void
-source_copy_conf(struct conf_source *dst, const struct conf_source *c)
+void
+source_input_init(struct source *s, struct tail_file *f)
 {
-	size_t i;
-
-	*dst = *c;
-	dst->path = xstrdup(c->path);
-	dst->name = c->name ? xstrdup(c->name) : NULL;
-	dst->exclude.v = xcalloc(c->exclude.n + 1, sizeof(char *));
-	for (i = 0; i < c->exclude.n; i++)
-		dst->exclude.v[i] = xstrdup(c->exclude.v[i]);
-	dst->labels.k = xcalloc(c->labels.n + 1, sizeof(char *));
-	dst->labels.v = xcalloc(c->labels.n + 1, sizeof(char *));
-	for (i = 0; i < c->labels.n; i++) {
-		dst->labels.k[i] = xstrdup(c->labels.k[i]);
-		dst->labels.v[i] = xstrdup(c->labels.v[i]);
-	}
-	dst->multiline.start_pattern = c->multiline.start_pattern ?
-	    xstrdup(c->multiline.start_pattern) : NULL;
-}
-
-static void
-source_free_conf(struct conf_source *c)
-{
-	size_t i;
-
-	free(c->path);
-	free(c->name);
-	for (i = 0; i < c->exclude.n; i++)
-		free(c->exclude.v[i]);
-	free(c->exclude.v);
-	for (i = 0; i < c->labels.n; i++) {
-		free(c->labels.k[i]);
-		free(c->labels.v[i]);
-	}
-	free(c->labels.k);
-	free(c->labels.v);
-	free(c->multiline.start_pattern);
+	f->in.name = s->name;
+	f->in.format = s->conf.format;
+	f->in.opts = &s->popts;
+	f->in.labels = &s->conf.labels;
+	f->in.learn = &f->learn;
+	/* What was learnt may be of another format: learn again. */
+	memset(&f->learn, 0, sizeof f->learn);
+	multiline_init(&f->ml, &s->conf.multiline, s->conf.format == &parser_cri);
 }
 
 struct source *
@@ -68,7 +40,8 @@ source_new(struct source_env *env, const struct conf_source *c)
 	struct source *s = xcalloc(1, sizeof *s);
 
 	s->env = env;
-	source_copy_conf(&s->conf, c);
+	conf_source_copy(&s->conf, c);
+	parser_opts_from_conf(&s->conf.parse, &s->popts);
 	s->name = xstrdup(c->name ? c->name : c->path);
 	s->is_stdin = strcmp(c->path, "-") == 0;
 	s->is_glob = !s->is_stdin && strpbrk(c->path, "*?[") != NULL;
@@ -374,12 +347,9 @@ source_stdin_open(struct source *s)
 	f->src = s;
 	f->path = xstrdup("-");
 	f->fd = -1;
-	f->in.name = s->name;
-	f->in.format = s->conf.format;
-	f->in.labels = &s->conf.labels;
+	source_input_init(s, f);
 	f->last_growth_ns = timefmt_now_ns();
 	linesplit_init(&f->ls, s->conf.max_line, 64 << 10, 0);
-	multiline_init(&f->ml, &s->conf.multiline, s->conf.format == &parser_cri);
 	s->files = s->stdin_file = f;
 	s->nfiles = 1;
 	if (uv_guess_handle(STDIN_FILENO) == UV_FILE) {
@@ -439,16 +409,14 @@ source_update(struct source *s, const struct conf_source *c)
 		multiline_free(&f->ml);
 	}
 	pipeline_flush(s->env->pipe);
-	source_free_conf(&s->conf);
-	source_copy_conf(&s->conf, c);
+	conf_source_free(&s->conf);
+	conf_source_copy(&s->conf, c);
 	free(s->name);
 	s->name = xstrdup(c->name ? c->name : c->path);
 	s->env->pipe->name_src = NULL;
+	parser_opts_from_conf(&s->conf.parse, &s->popts);
 	for (f = s->files; f != NULL; f = f->next) {
-		f->in.name = s->name;
-		f->in.format = s->conf.format;
-		f->in.labels = &s->conf.labels;
-		multiline_init(&f->ml, &s->conf.multiline, s->conf.format == &parser_cri);
+		source_input_init(s, f);
 		linesplit_set_max(&f->ls, s->conf.max_line);
 	}
 }
@@ -468,7 +436,7 @@ source_handle_closed(uv_handle_t *h)
 	free(s->watches);
 	free(s->watch_dirs);
 	s->on_closed(s);
-	source_free_conf(&s->conf);
+	conf_source_free(&s->conf);
 	free(s->name);
 	free(s);
 }

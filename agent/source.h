@@ -58,6 +58,7 @@ struct tail_file {
 	int64_t last_read_ns;	/* when it was last read, for choosing what to park */
 	struct cp_entry *cp;
 	struct pipeline_input in;
+	struct auto_state learn;	/* for format auto */
 	struct linesplit ls;
 	struct multiline ml;
 	int eof;		/* the last read reached the end */
@@ -69,6 +70,7 @@ struct tail_file {
 struct source {
 	struct source_env *env;
 	struct conf_source conf;	/* copied: strings owned here */
+	struct parse_opts popts;	/* conf.parse, pointing into conf */
 	char *name;
 	int is_glob;
 	int is_stdin;
@@ -94,6 +96,9 @@ struct source {
 	void (*on_closed)(struct source *s);
 	struct source *next;
 };
+
+/* Point f's pipeline input at s's name, format, options and labels. */
+void	source_input_init(struct source *s, struct tail_file *f);
 
 /* A source for one conf_source; the conf is copied. */
 struct source *source_new(struct source_env *env, const struct conf_source *c);

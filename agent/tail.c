@@ -103,12 +103,9 @@ tail_attach(struct source *s, const char *path, int fd, const struct stat *st,
 	f->offset = cp->ack.acked;
 	f->size_seen = (uint64_t)st->st_size;
 	f->last_growth_ns = f->last_read_ns = timefmt_now_ns();
-	f->in.name = s->name;
-	f->in.format = s->conf.format;
-	f->in.labels = &s->conf.labels;
+	source_input_init(s, f);
 	f->in.ack = &cp->ack;
 	linesplit_init(&f->ls, s->conf.max_line, TAIL_CHUNK, f->offset);
-	multiline_init(&f->ml, &s->conf.multiline, s->conf.format == &parser_cri);
 	cp_entry_seen(cp, path, f->last_growth_ns);
 	f->next = s->files;
 	s->files = f;
