@@ -297,6 +297,8 @@ parser_member_known(const struct parse_ctx *ctx, struct slice key)
 	size_t i;
 
 	for (i = 0; i < 3; i++) {
+		if (own[i]->n == 0)
+			continue;
 		if (own[i]->n == key.n && memcmp(own[i]->p, key.p, key.n) == 0)
 			known |= MEMBER_NAME;
 		else if (own[i]->n > key.n && own[i]->p[key.n] == '.' &&

@@ -15,8 +15,20 @@
 /*
  * Parse the input as one line with ops (in a heap copy of exactly its
  * size, so ASan sees any read past the end), then encode the event both
- * ways: an encoder must take whatever a parser gives it.
+ * ways: an encoder must take whatever a parser gives it. The source's
+ * parse options are one of three sets, chosen by the input's length so a
+ * crash replays the same way: none, flattening with ms latencies, and
+ * keys, a strptime time format and a latency key of the source's own.
  */
+static const struct parse_opts fuzz_opts_flat = {
+	.flatten = 1, .latency_unit = LATENCY_UNIT_MS,
+};
+static const struct parse_opts fuzz_opts_own = {
+	.time_key = { "t", 1 }, .time_format = TIME_FORMAT_PATTERN,
+	.time_pattern = "%Y-%m-%d %H:%M:%S", .level_key = { "l", 1 },
+	.latency_key = { "d", 1 }, .latency_unit = LATENCY_UNIT_US,
+};
+
 static inline void
 fuzz_parse_one(const struct parser_ops *ops, const uint8_t *data, size_t size)
 {
@@ -32,7 +44,8 @@ fuzz_parse_one(const struct parser_ops *ops, const uint8_t *data, size_t size)
 	ctx.arena = &a;
 	ctx.max_fields = 16;
 	ctx.max_depth = 16;
-	ctx.opts = &parse_opts_default;
+	ctx.opts = size % 3 == 0 ? &parse_opts_default : size % 3 == 1 ?
+	    &fuzz_opts_flat : &fuzz_opts_own;
 	memset(&ev, 0, sizeof ev);
 	ev.message = (struct slice){ line, size };
 	ev.source = SLICE_LIT("fuzz");
