@@ -102,7 +102,7 @@ static const struct conf_option conf_source_options[] = {
 	{ "name", CONF_STRING, NULL, OPT(conf_source, name), 0, 0, NULL, 0,
 	  "name shown in events as source (default: the path)", NULL },
 	{ "format", CONF_PARSER, "auto", OPT(conf_source, format), 0, 0, NULL,
-	  0, "line format: auto (detect per line), json, logfmt, clf (access logs), syslog, cri (containerd, CRI-O, Docker json-file) or plain", NULL },
+	  0, "line format: auto (each file's from its first lines, and per line where it refuses one), json, logfmt, clf (access logs), syslog, cri (containerd, CRI-O, Docker json-file) or plain", NULL },
 	{ "max_line_bytes", CONF_SIZE, "64KiB", OPT(conf_source, max_line),
 	  256, 64 << 20, NULL, 0,
 	  "longer lines are cut there and the event marked truncated", NULL },
