@@ -6,6 +6,7 @@
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,6 +131,22 @@ main_harden(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/*
+ * Batches give back and take again 256 KiB arena chunks all the time. By
+ * default glibc serves those with mmap, or trims the heap when they are
+ * freed, and the kernel then faults every page in again: measured, a
+ * fifth of the time spent on an access log. Keeping up to 4 MiB of freed
+ * heap costs no peak memory (bench/run-parse.sh: same peak RSS).
+ */
+static void
+main_malloc_tune(void)
+{
+#if defined(M_MMAP_THRESHOLD) && defined(M_TRIM_THRESHOLD)
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
+	mallopt(M_TRIM_THRESHOLD, 4 << 20);
+#endif
+}
+
 int
 main(int argc, char **argv)
 {
@@ -142,6 +159,7 @@ main(int argc, char **argv)
 	int ch, check = 0, oneshot = 0, i, rc;
 
 	main_harden();
+	main_malloc_tune();
 	memset(longopts, 0, sizeof longopts);
 	for (i = 0; i < (int)MAIN_NOPTIONS; i++)
 		longopts[i] = main_options[i].opt;
