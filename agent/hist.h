@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/* hist.h: log-linear latency histograms (HdrHistogram-like): bounded relative error, fixed size, mergeable. */
+#ifndef HIST_H
+#define HIST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Values are whole microseconds. Below 128 each value has its own bucket;
+ * above, every power of two is cut into 64 equal buckets, so a bucket is
+ * at most 1/64 of its lower bound wide and its midpoint is within 1/128
+ * (0.78%) of any value in it. 2048 buckets reach 2^36 us (19 hours);
+ * larger values land in the last bucket (max stays exact).
+ */
+#define HIST_LINEAR	128
+#define HIST_SUB	64
+#define HIST_BUCKETS	2048
+
+struct hist {
+	uint64_t count;
+	uint64_t sum;		/* of the values, us */
+	uint64_t min, max;	/* exact; min is UINT64_MAX when empty */
+	uint32_t b[HIST_BUCKETS];
+};
+
+/*
+ * A histogram kept as its non-empty buckets only: a closed time slot of a
+ * rolling window, usually a few hundred bytes instead of 8 KiB. Owned by
+ * whoever holds it; hist_sparse_free releases the entries.
+ */
+struct hist_entry {
+	uint16_t i;
+	uint32_t c;
+};
+struct hist_sparse {
+	uint64_t count, sum, min, max;
+	uint32_t n;
+	struct hist_entry *e;
+};
+
+void	hist_init(struct hist *h);
+unsigned hist_bucket(uint64_t us);
+/* The smallest and largest value of bucket i. */
+uint64_t hist_bucket_low(unsigned i);
+uint64_t hist_bucket_high(unsigned i);
+
+static inline void
+hist_add(struct hist *h, uint64_t us)
+{
+	h->b[hist_bucket(us)]++;
+	h->count++;
+	h->sum += us;
+	if (us < h->min)
+		h->min = us;
+	if (us > h->max)
+		h->max = us;
+}
+
+/* The value at quantile q (0..1): the middle of its bucket, within min..max; 0 if empty. */
+uint64_t hist_quantile(const struct hist *h, double q);
+void	hist_merge(struct hist *into, const struct hist *from);
+
+/* h as a sparse slot (entries malloc'd), and a sparse slot added into h. */
+void	hist_compact(const struct hist *h, struct hist_sparse *out);
+void	hist_merge_sparse(struct hist *into, const struct hist_sparse *from);
+/* Two sparse slots as one (into is replaced). */
+void	hist_sparse_merge(struct hist_sparse *into, const struct hist_sparse *from);
+void	hist_sparse_free(struct hist_sparse *s);
+
+#endif

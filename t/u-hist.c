@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT */
+/* u-hist.c: histogram buckets, quantile accuracy on 1M lognormal latencies, merging, sparse slots. */
+#include "config.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hist.h"
+#include "tap.h"
+
+#define N 1000000
+
+/* xorshift64*: the same numbers on every machine, unlike rand(). */
+static uint64_t seed = 0x9e3779b97f4a7c15ULL;
+
+static double
+uniform(void)
+{
+	seed ^= seed >> 12;
+	seed ^= seed << 25;
+	seed ^= seed >> 27;
+	return ((seed * 2685821657736338717ULL) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/* Lognormal around 40 ms with sigma 1: a web service's latencies, long tail. */
+static uint64_t
+lognormal_us(void)
+{
+	double u1 = uniform(), u2 = uniform(), z;
+
+	if (u1 < 1e-300)
+		u1 = 1e-300;
+	z = sqrt(-2 * log(u1)) * cos(2 * M_PI * u2);
+	return (uint64_t)(40000.0 * exp(z));
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The exact value at quantile q, by the same rank rule: the ceil(q*n)-th smallest. */
+static uint64_t
+exact(const uint64_t *v, size_t n, double q)
+{
+	size_t rank = (size_t)ceil(q * (double)n);
+
+	return v[(rank ? rank : 1) - 1];
+}
+
+int
+main(void)
+{
+	static const double qs[] = { 0.5, 0.9, 0.95, 0.99, 0.999 };
+	uint64_t *v = malloc(N * sizeof *v), got, want, x;
+	struct hist *h = malloc(sizeof *h), *a = malloc(sizeof *a), *b = malloc(sizeof *b);
+	struct hist_sparse s1, s2;
+	unsigned i, ok;
+	double err, worst = 0;
+	size_t k;
+
+	/* Buckets: contiguous, each value in its own, width within 1/64. */
+	ok = 1;
+	for (i = 1; i < HIST_BUCKETS; i++)
+		if (hist_bucket_low(i) != hist_bucket_high(i - 1) + 1)
+			ok = 0;
+	tap_ok(ok, "buckets are contiguous");
+	ok = 1;
+	for (x = 0; x < (1ULL << 36); x = x < 1000 ? x + 1 : x + x / 7 + 3)
+		if (hist_bucket_low(hist_bucket(x)) > x || hist_bucket_high(hist_bucket(x)) < x)
+			ok = 0;
+	tap_ok(ok, "every value falls in the bucket that spans it");
+	ok = 1;
+	for (i = HIST_LINEAR; i < HIST_BUCKETS; i++)
+		if ((hist_bucket_high(i) - hist_bucket_low(i) + 1) * 64 > hist_bucket_low(i))
+			ok = 0;
+	tap_ok(ok, "a bucket is at most 1/64 of its lower bound wide");
+	tap_is_int(hist_bucket(UINT64_MAX), HIST_BUCKETS - 1, "huge values land in the last bucket");
+
+	hist_init(h);
+	tap_is_int((long long)hist_quantile(h, 0.5), 0, "empty: 0");
+	for (k = 0; k < N; k++) {
+		v[k] = lognormal_us();
+		hist_add(h, v[k]);
+	}
+	qsort(v, N, sizeof *v, cmp_u64);
+	for (i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+		got = hist_quantile(h, qs[i]);
+		want = exact(v, N, qs[i]);
+		err = fabs((double)got - (double)want) / (double)want;
+		if (err > worst)
+			worst = err;
+		tap_ok(err <= 0.01, "1M lognormal: p%g = %llu us, exact %llu us, error %.3f%%",
+		    qs[i] * 100, (unsigned long long)got, (unsigned long long)want, err * 100);
+	}
+	tap_ok(worst <= 1.0 / 128, "worst error %.3f%% is within the 0.78%% bound", worst * 100);
+	tap_is_int((long long)hist_quantile(h, 1), (long long)v[N - 1], "p100 is the exact max");
+	tap_is_int((long long)hist_quantile(h, 0), (long long)v[0], "p0 is the exact min");
+
+	/* Merging halves gives the whole; sparse slots give the same as dense. */
+	hist_init(a);
+	hist_init(b);
+	seed = 42;
+	for (k = 0; k < N / 10; k++)
+		hist_add(k % 2 ? a : b, lognormal_us());
+	hist_compact(a, &s1);
+	hist_compact(b, &s2);
+	tap_ok(s1.n < 1200 && s1.n > 100, "a sparse slot holds only non-empty buckets (%u)", s1.n);
+	hist_merge(a, b);
+	hist_init(b);
+	hist_sparse_merge(&s1, &s2);
+	hist_merge_sparse(b, &s1);
+	tap_ok(memcmp(a->b, b->b, sizeof a->b) == 0 && a->count == b->count &&
+	    a->sum == b->sum && a->min == b->min && a->max == b->max,
+	    "dense merge and sparse merge agree bucket for bucket");
+	hist_sparse_free(&s1);
+	hist_sparse_free(&s2);
+	free(v);
+	free(h);
+	free(a);
+	free(b);
+	return tap_done();
+}
