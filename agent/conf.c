@@ -30,6 +30,28 @@ const char *const conf_level_choices[] = {
 
 #define OPT(st, field) offsetof(struct st, field)
 
+static const struct conf_option conf_metrics_options[] = {
+	{ "enabled", CONF_BOOL, "true", OPT(conf_metrics, enabled), 0, 0, NULL, 0,
+	  "aggregate request rate, errors and latency from the events", NULL },
+	{ "listen", CONF_STRING, "127.0.0.1:9464", OPT(conf_metrics, listen), 0, 0,
+	  NULL, 0, "HOST:PORT of the Prometheus endpoint (GET /metrics, GET /health); \"\" for none. Loopback unless you say otherwise", NULL },
+	{ "group_by", CONF_STRLIST, NULL, OPT(conf_metrics, group_by), 0, 0, NULL, 0,
+	  "fields whose values make a series (default [\"source\", \"method\", \"route\", \"status_class\"]); route is the path with ids as :id, status_class is 2xx..5xx", NULL },
+	{ "max_series", CONF_INT, "1000", OPT(conf_metrics, max_series), 1, 1000000,
+	  NULL, 0, "series kept at most; events of further label sets go to one __overflow__ series and are counted", NULL },
+	{ "windows", CONF_STRLIST, NULL, OPT(conf_metrics, windows), 0, 0, NULL, 0,
+	  "rolling windows for rates and quantiles, whole minutes (default [\"1m\", \"5m\", \"1h\"])", NULL },
+	{ "buckets", CONF_STRLIST, NULL, OPT(conf_metrics, buckets), 0, 0, NULL, 0,
+	  "le bounds in seconds of the latency histogram exported to Prometheus (default 0.005 ... 10, the client libraries' default)", NULL },
+	{ "routes", CONF_STRMAP, NULL, OPT(conf_metrics, routes), 0, 0, NULL, 0,
+	  "your own routes: POSIX extended regex of the path -> route, first match wins, e.g. {\"^/u/[^/]+/avatar$\": \"/u/:name/avatar\"}", NULL },
+	{ "error_status", CONF_INT, "500", OPT(conf_metrics, error_status), 100,
+	  600, NULL, 0, "a request with this status or above is an error (events without a status: level error or fatal)", NULL },
+	{ "events", CONF_BOOL, "true", OPT(conf_metrics, events), 0, 0, NULL, 0,
+	  "at the end of each window, send one metrics event per series to the sinks", NULL },
+	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, NULL },
+};
+
 static const struct conf_option conf_root_options[] = {
 	{ "state_dir", CONF_STRING, NULL, OPT(conf, state_dir), 0, 0, NULL, 0,
 	  "directory for the agent's state, created 0700; a group- or world-writable one is refused", NULL },
@@ -44,6 +66,9 @@ static const struct conf_option conf_root_options[] = {
 	{ "max_open_files", CONF_INT, "0", OPT(conf, max_open_files), 0, 1000000,
 	  NULL, 0,
 	  "files kept open at once; idle ones past it are closed and reopened by identity (0: from ulimit -n)", NULL },
+	{ "metrics", CONF_OBJECT, NULL, OPT(conf, metrics), 0, 0, NULL, 0,
+	  "request metrics from the logs, and the Prometheus endpoint",
+	  conf_metrics_options },
 	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, NULL },
 };
 
@@ -420,6 +445,16 @@ conf_set_compound(struct conf_ctx *cx, const struct conf_option *o, char *dst,
 		else
 			conf_path_push(cx, &save, ".%s", it->string);
 		i++;
+		if (o->type == CONF_STRLIST && cJSON_IsNumber(it)) {
+			/* [0.005, 0.01]: a list of numbers is kept as their text. */
+			char num[32];
+
+			snprintf(num, sizeof num, "%.15g", it->valuedouble);
+			l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+			l->v[l->n++] = xstrdup(num);
+			conf_path_pop(cx, save);
+			continue;
+		}
 		if (!cJSON_IsString(it))
 			return conf_fail(cx, "expected a string");
 		if ((rc = conf_expand(cx, it->valuestring, &text, &from_env)) != 0)
@@ -1183,7 +1218,7 @@ conf_free(struct conf *c)
 
 static void
 conf_reference_table(struct buf *out, const char *path, const char *help,
-    const struct conf_option *o)
+    const struct conf_option *o, const char *extra_rows)
 {
 	static const char *const type_names[] = {
 		[CONF_STRING] = "string", [CONF_INT] = "integer",
@@ -1209,11 +1244,13 @@ conf_reference_table(struct buf *out, const char *path, const char *help,
 		    o->def ? o->def : o->type == CONF_OBJECT ? "see below" :
 		    "none", o->help);
 	}
+	if (extra_rows != NULL)
+		buf_puts(out, extra_rows);
 	for (o = first; o->key != NULL; o++) {
 		if (o->type != CONF_OBJECT)
 			continue;
 		snprintf(sub, sizeof sub, "%s.%s", path, o->key);
-		conf_reference_table(out, sub, o->help, o->sub);
+		conf_reference_table(out, sub, o->help, o->sub, NULL);
 	}
 }
 
@@ -1231,20 +1268,19 @@ conf_reference(struct buf *out)
 	    "an error that names its JSON path. See `etc/logagent.conf` for a "
 	    "complete example.\n");
 	conf_reference_table(out, conf_root_table.path, conf_root_table.help,
-	    conf_root_table.options);
-	buf_puts(out, "| `pipeline` | object | | see below |\n"
+	    conf_root_table.options, "| `pipeline` | object | | see below |\n"
 	    "| `sources` | array | required | see below |\n"
 	    "| `sinks` | array | required | see below |\n");
 	conf_reference_table(out, conf_pipeline_table.path,
-	    conf_pipeline_table.help, conf_pipeline_table.options);
+	    conf_pipeline_table.help, conf_pipeline_table.options, NULL);
 	conf_reference_table(out, conf_source_table.path,
-	    conf_source_table.help, conf_source_table.options);
+	    conf_source_table.help, conf_source_table.options, NULL);
 	conf_reference_table(out, conf_sink_table.path, conf_sink_table.help,
-	    conf_sink_table.options);
+	    conf_sink_table.options, NULL);
 	for (i = 0; sink_table[i] != NULL; i++) {
 		snprintf(path, sizeof path, "sinks[] with type \"%s\"",
 		    sink_table[i]->name);
 		conf_reference_table(out, path, sink_table[i]->help,
-		    sink_table[i]->options);
+		    sink_table[i]->options, NULL);
 	}
 }

@@ -108,6 +108,18 @@ struct conf_sink {
 	void *opts;		/* the sink's own struct, filled from its table */
 };
 
+struct conf_metrics {
+	int enabled;
+	char *listen;
+	struct conf_strlist group_by;
+	long long max_series;
+	struct conf_strlist windows;
+	struct conf_strlist buckets;
+	struct conf_strmap routes;
+	long long error_status;
+	int events;
+};
+
 struct conf_pipeline {
 	int level;
 	long long max_fields;
@@ -121,6 +133,7 @@ struct conf {
 	long long checkpoint_forget_ms;
 	long long max_open_files;
 	struct conf_pipeline pipeline;
+	struct conf_metrics metrics;
 	struct conf_source *sources;
 	size_t nsources;
 	struct conf_sink *sinks;

@@ -1,0 +1,520 @@
+/* SPDX-License-Identifier: MIT */
+/* metrics.c: series by group_by values, counters, latency buckets, rolling windows. */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "level.h"
+#include "metrics.h"
+#include "xmalloc.h"
+
+static const char *const metrics_default_group[] = {
+	"source", "method", "route", "status_class",
+};
+static const char *const metrics_default_windows[] = { "1m", "5m", "1h" };
+/* The Prometheus client libraries' default buckets. */
+static const double metrics_default_buckets[] = {
+	0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+};
+
+#define METRICS_SEP	'\x1f'
+#define METRICS_OVERFLOW "__overflow__"
+
+/* "1m", "90s", "1h": whole minutes only (windows are six slots of ticks). */
+static int
+metrics_parse_window(const char *s, int64_t *ns)
+{
+	char *end;
+	long long v;
+	int64_t unit;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || v <= 0 || v > 100000)
+		return -1;
+	if (strcmp(end, "s") == 0)
+		unit = 1;
+	else if (strcmp(end, "m") == 0)
+		unit = 60;
+	else if (strcmp(end, "h") == 0)
+		unit = 3600;
+	else if (strcmp(end, "d") == 0)
+		unit = 86400;
+	else
+		return -1;
+	*ns = v * unit * 1000000000LL;
+	return *ns % (60 * 1000000000LL) == 0 ? 0 : -1;
+}
+
+static int
+metrics_label_name_ok(const char *s)
+{
+	size_t i;
+
+	if (s[0] == '\0' || (s[0] >= '0' && s[0] <= '9') || strncmp(s, "__", 2) == 0)
+		return 0;
+	for (i = 0; s[i] != '\0'; i++)
+		if (!((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z') &&
+		    !(s[i] >= '0' && s[i] <= '9') && s[i] != '_')
+			return 0;
+	return strcmp(s, "le") != 0 && strcmp(s, "window") != 0 &&
+	    strcmp(s, "quantile") != 0;
+}
+
+int
+metrics_check(const struct conf_metrics *c, char *err, size_t errlen)
+{
+	struct route_rules r;
+	double prev = 0, v;
+	int64_t ns;
+	char *end;
+	size_t i, j;
+
+	if (c->group_by.n > METRICS_MAX_GROUP) {
+		snprintf(err, errlen, "group_by: at most %d fields", METRICS_MAX_GROUP);
+		return -1;
+	}
+	for (i = 0; i < c->group_by.n; i++) {
+		if (!metrics_label_name_ok(c->group_by.v[i])) {
+			snprintf(err, errlen, "group_by[%zu]: \"%s\" is not a Prometheus label "
+			    "name (letters, digits, _; not le, window, quantile or __...)",
+			    i, c->group_by.v[i]);
+			return -1;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(c->group_by.v[i], c->group_by.v[j]) == 0) {
+				snprintf(err, errlen, "group_by[%zu]: \"%s\" twice", i,
+				    c->group_by.v[i]);
+				return -1;
+			}
+	}
+	if (c->windows.n > METRICS_MAX_WINDOWS) {
+		snprintf(err, errlen, "windows: at most %d", METRICS_MAX_WINDOWS);
+		return -1;
+	}
+	for (i = 0; i < c->windows.n; i++)
+		if (metrics_parse_window(c->windows.v[i], &ns) != 0) {
+			snprintf(err, errlen, "windows[%zu]: expected whole minutes such as "
+			    "\"1m\", \"5m\", \"1h\", got \"%s\"", i, c->windows.v[i]);
+			return -1;
+		}
+	if (c->buckets.n > METRICS_MAX_BUCKETS) {
+		snprintf(err, errlen, "buckets: at most %d", METRICS_MAX_BUCKETS);
+		return -1;
+	}
+	for (i = 0; i < c->buckets.n; i++) {
+		errno = 0;
+		v = strtod(c->buckets.v[i], &end);
+		if (errno != 0 || end == c->buckets.v[i] || *end != '\0' || !(v > prev) ||
+		    !isfinite(v)) {
+			snprintf(err, errlen, "buckets[%zu]: expected seconds greater than "
+			    "the bucket before, got \"%s\"", i, c->buckets.v[i]);
+			return -1;
+		}
+		prev = v;
+	}
+	if (route_rules_init(&r, &c->routes, err, errlen) != 0)
+		return -1;
+	route_rules_free(&r);
+	return 0;
+}
+
+static void
+metrics_window_reset(struct metrics_window *w, int64_t start)
+{
+	unsigned i;
+
+	for (i = 0; i < METRICS_SLOTS; i++) {
+		hist_sparse_free(&w->ring[i].h);
+		w->ring[i].requests = w->ring[i].errors = 0;
+	}
+	hist_sparse_free(&w->building.h);
+	w->building.requests = w->building.errors = 0;
+	w->head = w->nclosed = 0;
+	w->building_start = start;
+}
+
+int
+metrics_init(struct metrics *m, const struct conf_metrics *c)
+{
+	char err[256];
+	unsigned i;
+
+	memset(m, 0, sizeof *m);
+	if (c->group_by.n > 0) {
+		for (i = 0; i < c->group_by.n; i++)
+			m->group[i] = c->group_by.v[i];
+		m->ngroup = (unsigned)c->group_by.n;
+	} else {
+		for (i = 0; i < 4; i++)
+			m->group[i] = (char *)metrics_default_group[i];
+		m->ngroup = 4;
+	}
+	m->nwindows = c->windows.n > 0 ? (unsigned)c->windows.n : 3;
+	for (i = 0; i < m->nwindows; i++) {
+		const char *w = c->windows.n > 0 ? c->windows.v[i] :
+		    metrics_default_windows[i];
+
+		if (metrics_parse_window(w, &m->window_ns[i]) != 0)
+			return -1;
+		snprintf(m->window_name[i], sizeof m->window_name[i], "%s", w);
+	}
+	m->nbuckets = c->buckets.n > 0 ? (unsigned)c->buckets.n : 11;
+	for (i = 0; i < m->nbuckets; i++)
+		m->bucket[i] = c->buckets.n > 0 ? strtod(c->buckets.v[i], NULL) :
+		    metrics_default_buckets[i];
+	if (route_rules_init(&m->routes, &c->routes, err, sizeof err) != 0)
+		return -1;
+	m->error_status = (unsigned)c->error_status;
+	m->max_series = (unsigned)c->max_series;
+	m->tab_size = 1024;
+	m->tab = xcalloc(m->tab_size, sizeof *m->tab);
+	hist_init(&m->scratch);
+	return 0;
+}
+
+void
+metrics_free(struct metrics *m)
+{
+	struct series *s, *next;
+	unsigned w;
+
+	for (s = m->all; s != NULL; s = next) {
+		next = s->next;
+		for (w = 0; w < m->nwindows; w++)
+			metrics_window_reset(&s->win[w], 0);
+		free(s->cur);
+		free(s->key);
+		free(s);
+	}
+	free(m->tab);
+	route_rules_free(&m->routes);
+	memset(m, 0, sizeof *m);
+}
+
+const char *
+series_label(const struct series *s, unsigned i, size_t *n)
+{
+	const char *p = s->key, *e;
+
+	while (i-- > 0)
+		p = strchr(p, METRICS_SEP) + 1;
+	e = strchr(p, METRICS_SEP);
+	*n = (size_t)(e - p);
+	return p;
+}
+
+static uint32_t
+metrics_hash(const char *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	while (n-- > 0)
+		h = (h ^ (unsigned char)*p++) * 16777619u;
+	return h;
+}
+
+static struct series *
+metrics_series_new(struct metrics *m, const char *key, size_t n, uint32_t h)
+{
+	struct series *s = xcalloc(1, sizeof *s);
+	unsigned w;
+
+	s->key = xmalloc(n + 1);
+	memcpy(s->key, key, n);
+	s->key[n] = '\0';
+	s->hash = h;
+	for (w = 0; w < m->nwindows; w++)
+		metrics_window_reset(&s->win[w], m->tick_start);
+	s->chain = m->tab[h & (m->tab_size - 1)];
+	m->tab[h & (m->tab_size - 1)] = s;
+	if (m->last != NULL)
+		m->last->next = s;
+	else
+		m->all = s;
+	m->last = s;
+	m->nseries++;
+	return s;
+}
+
+/* The series of key, a new one, or past the cap the overflow series. */
+static struct series *
+metrics_series(struct metrics *m, const char *key, size_t n)
+{
+	uint32_t h = metrics_hash(key, n);
+	struct series *s;
+	char ov[METRICS_MAX_GROUP * (sizeof METRICS_OVERFLOW)];
+	size_t on = 0;
+	unsigned i;
+
+	for (s = m->tab[h & (m->tab_size - 1)]; s != NULL; s = s->chain)
+		if (s->hash == h && strncmp(s->key, key, n) == 0 && s->key[n] == '\0')
+			return s;
+	if (m->nseries < m->max_series)
+		return metrics_series_new(m, key, n, h);
+	m->overflow_events++;
+	if (m->overflow == NULL) {
+		for (i = 0; i < m->ngroup; i++) {
+			memcpy(ov + on, METRICS_OVERFLOW, sizeof METRICS_OVERFLOW - 1);
+			on += sizeof METRICS_OVERFLOW - 1;
+			ov[on++] = METRICS_SEP;
+		}
+		/* Past the cap on purpose: the one series that holds the rest. */
+		m->overflow = metrics_series_new(m, ov, on, metrics_hash(ov, on));
+	}
+	return m->overflow;
+}
+
+/* What a request event carries, found in one pass over its fields. */
+struct metrics_req {
+	struct slice status, method, path, latency;
+	unsigned code;
+};
+
+static void
+metrics_fields(const struct event *ev, struct metrics_req *r)
+{
+	const struct field *f;
+	unsigned i, k;
+
+	memset(r, 0, sizeof *r);
+	for (i = 0; i < ev->nfields; i++) {
+		f = &ev->fields[i];
+		switch (f->key.n) {
+		case 4:
+			if (memcmp(f->key.p, "path", 4) == 0 && f->type == FIELD_STRING)
+				r->path = f->val;
+			break;
+		case 6:
+			if (memcmp(f->key.p, "status", 6) == 0 && f->type == FIELD_NUMBER &&
+			    f->val.n == 3) {
+				r->status = f->val;
+				for (k = 0, r->code = 0; k < 3; k++)
+					r->code = r->code * 10 + (unsigned)(f->val.p[k] - '0');
+			} else if (memcmp(f->key.p, "method", 6) == 0 &&
+			    f->type == FIELD_STRING)
+				r->method = f->val;
+			break;
+		case 7:
+			if (memcmp(f->key.p, "latency", 7) == 0 && f->type == FIELD_NUMBER)
+				r->latency = f->val;
+			break;
+		}
+	}
+}
+
+/* The value of group_by field name for ev, appended to key. */
+static size_t
+metrics_label(struct metrics *m, const char *name, const struct event *ev,
+    const struct metrics_req *r, char *key, size_t at, size_t cap)
+{
+	struct slice v = { "", 0 };
+	char tmp[256];
+	unsigned i;
+
+	if (strcmp(name, "source") == 0)
+		v = ev->source;
+	else if (strcmp(name, "method") == 0)
+		v = r->method;
+	else if (strcmp(name, "route") == 0) {
+		if (r->path.n > 0)
+			v = (struct slice){ tmp, route_of(&m->routes, r->path.p,
+			    r->path.n, tmp, sizeof tmp) };
+	} else if (strcmp(name, "status_class") == 0) {
+		if (r->code != 0) {
+			tmp[0] = (char)('0' + r->code / 100);
+			memcpy(tmp + 1, "xx", 2);
+			v = (struct slice){ tmp, 3 };
+		}
+	} else if (strcmp(name, "status") == 0)
+		v = r->status;
+	else if (strcmp(name, "level") == 0)
+		v = (struct slice){ level_name(ev->level), strlen(level_name(ev->level)) };
+	else
+		for (i = 0; i < ev->nfields; i++)
+			if (ev->fields[i].key.n == strlen(name) &&
+			    memcmp(ev->fields[i].key.p, name, ev->fields[i].key.n) == 0 &&
+			    ev->fields[i].type != FIELD_RAW) {
+				v = ev->fields[i].val;
+				break;
+			}
+	/* The separator cannot be in a value: it would split it. */
+	for (i = 0; i < v.n && at + 1 < cap; i++)
+		key[at++] = v.p[i] == METRICS_SEP ? ' ' : v.p[i];
+	key[at++] = METRICS_SEP;
+	return at;
+}
+
+void
+metrics_observe(struct metrics *m, const struct event *ev, int64_t now)
+{
+	struct metrics_req r;
+	struct series *s;
+	char key[2048], tmp[32];
+	size_t n = 0;
+	unsigned i;
+	double lat;
+	int is_err;
+
+	metrics_advance(m, now);
+	metrics_fields(ev, &r);
+	for (i = 0; i < m->ngroup; i++)
+		n = metrics_label(m, m->group[i], ev, &r, key, n,
+		    sizeof key - 1 - (m->ngroup - i));
+	s = metrics_series(m, key, n);
+	s->events++;
+	is_err = r.code != 0 ? r.code >= m->error_status : ev->level >= LEVEL_ERROR;
+	if (r.code != 0) {
+		s->requests++;
+		s->cur_requests++;
+	}
+	if (is_err) {
+		s->errors++;
+		s->cur_errors++;
+	}
+	if (r.latency.n == 0 || r.latency.n >= sizeof tmp)
+		return;
+	memcpy(tmp, r.latency.p, r.latency.n);
+	tmp[r.latency.n] = '\0';
+	lat = strtod(tmp, NULL);
+	if (!(lat >= 0) || !isfinite(lat))
+		return;
+	for (i = 0; i < m->nbuckets && lat > m->bucket[i]; i++)
+		;
+	s->le[i]++;
+	s->lat_count++;
+	s->lat_sum += lat;
+	if (s->cur == NULL) {
+		s->cur = xmalloc(sizeof *s->cur);
+		hist_init(s->cur);
+	}
+	hist_add(s->cur, lat * 1e6 >= 1.8e19 ? UINT64_MAX : (uint64_t)(lat * 1e6 + 0.5));
+}
+
+/* The tick that ends at end closes: its figures go into every window's slot. */
+static void
+metrics_close_tick(struct metrics *m, int64_t end)
+{
+	struct metrics_figures f;
+	struct metrics_window *win;
+	struct metrics_slot *slot;
+	struct hist_sparse sp;
+	struct series *s;
+	int64_t slot_ns;
+	unsigned w;
+
+	for (s = m->all; s != NULL; s = s->next) {
+		if (s->cur != NULL && s->cur->count > 0)
+			hist_compact(s->cur, &sp);
+		else
+			sp.count = 0;
+		for (w = 0; w < m->nwindows; w++) {
+			win = &s->win[w];
+			slot_ns = m->window_ns[w] / METRICS_SLOTS;
+			if (sp.count > 0)
+				hist_sparse_merge(&win->building.h, &sp);
+			win->building.requests += s->cur_requests;
+			win->building.errors += s->cur_errors;
+			if (end - win->building_start < slot_ns)
+				continue;
+			/* The slot is full: it becomes the newest closed one. */
+			slot = &win->ring[win->head];
+			hist_sparse_free(&slot->h);
+			*slot = win->building;
+			memset(&win->building, 0, sizeof win->building);
+			win->building.h.min = UINT64_MAX;
+			win->head = (win->head + 1) % METRICS_SLOTS;
+			if (win->nclosed < METRICS_SLOTS)
+				win->nclosed++;
+			win->building_start = end;
+		}
+		if (sp.count > 0) {
+			hist_sparse_free(&sp);
+			hist_init(s->cur);
+		}
+		s->cur_requests = s->cur_errors = 0;
+	}
+	if (m->on_window == NULL)
+		return;
+	for (w = 0; w < m->nwindows; w++) {
+		if (end % m->window_ns[w] != 0)
+			continue;
+		for (s = m->all; s != NULL; s = s->next) {
+			metrics_window(m, s, w, end, &f);
+			if (f.requests > 0 || f.errors > 0)
+				m->on_window(m->arg, m, w, s, &f, end);
+		}
+	}
+}
+
+void
+metrics_advance(struct metrics *m, int64_t now)
+{
+	int64_t longest = 0, aligned = now - now % METRICS_TICK_NS;
+	struct series *s;
+	unsigned w;
+
+	if (m->tick_start == 0 || now < m->tick_start) {
+		/* The first event, or the clock went back: start from here. */
+		m->tick_start = aligned;
+		for (s = m->all; s != NULL; s = s->next)
+			for (w = 0; w < m->nwindows; w++)
+				s->win[w].building_start = aligned;
+		return;
+	}
+	for (w = 0; w < m->nwindows; w++)
+		if (m->window_ns[w] > longest)
+			longest = m->window_ns[w];
+	if (now - m->tick_start > longest + METRICS_TICK_NS) {
+		/* A jump past every window: nothing in them is current any more. */
+		metrics_close_tick(m, m->tick_start + METRICS_TICK_NS);
+		for (s = m->all; s != NULL; s = s->next)
+			for (w = 0; w < m->nwindows; w++)
+				metrics_window_reset(&s->win[w], aligned);
+		m->tick_start = aligned;
+		return;
+	}
+	while (now >= m->tick_start + METRICS_TICK_NS) {
+		m->tick_start += METRICS_TICK_NS;
+		metrics_close_tick(m, m->tick_start);
+	}
+}
+
+void
+metrics_window(struct metrics *m, const struct series *s, unsigned w,
+    int64_t now, struct metrics_figures *f)
+{
+	const struct metrics_window *win = &s->win[w];
+	struct hist *h = &m->scratch;
+	int64_t covered;
+	unsigned i;
+
+	memset(f, 0, sizeof *f);
+	hist_init(h);
+	for (i = 0; i < win->nclosed; i++) {
+		hist_merge_sparse(h, &win->ring[i].h);
+		f->requests += win->ring[i].requests;
+		f->errors += win->ring[i].errors;
+	}
+	hist_merge_sparse(h, &win->building.h);
+	f->requests += win->building.requests;
+	f->errors += win->building.errors;
+	if (s->cur != NULL && now >= m->tick_start)
+		hist_merge(h, s->cur);
+	f->requests += s->cur_requests;
+	f->errors += s->cur_errors;
+	covered = (int64_t)win->nclosed * (m->window_ns[w] / METRICS_SLOTS) +
+	    (now - win->building_start);
+	f->seconds = covered > 0 ? (double)covered / 1e9 : 0;
+	f->rate = f->seconds > 0 ? (double)f->requests / f->seconds : 0;
+	f->error_ratio = f->requests > 0 ? (double)f->errors / (double)f->requests : 0;
+	f->p50 = (double)hist_quantile(h, 0.50) / 1e6;
+	f->p90 = (double)hist_quantile(h, 0.90) / 1e6;
+	f->p95 = (double)hist_quantile(h, 0.95) / 1e6;
+	f->p99 = (double)hist_quantile(h, 0.99) / 1e6;
+	f->max = (double)hist_quantile(h, 1) / 1e6;
+}

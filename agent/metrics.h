@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: MIT */
+/* metrics.h: request rate, errors and latency per series, in rolling windows, from events. */
+#ifndef METRICS_H
+#define METRICS_H
+
+#include <stdint.h>
+
+#include "agent.h"
+#include "buf.h"
+#include "conf.h"
+#include "hist.h"
+#include "route.h"
+
+#define METRICS_TICK_NS		(10LL * 1000000000)	/* the finest slot */
+#define METRICS_SLOTS		6	/* a window is six closed slots, and the one filling */
+#define METRICS_MAX_WINDOWS	8
+#define METRICS_MAX_BUCKETS	64
+#define METRICS_MAX_GROUP	8
+
+/* One slot of a window: its histogram (sparse) and its counts. */
+struct metrics_slot {
+	struct hist_sparse h;
+	uint64_t requests, errors;
+};
+
+struct metrics_window {
+	struct metrics_slot ring[METRICS_SLOTS];	/* closed, oldest overwritten */
+	unsigned head, nclosed;
+	struct metrics_slot building;
+	int64_t building_start;
+};
+
+/*
+ * A series: one combination of the group_by values. Counters only grow
+ * (Prometheus counters); the windows roll.
+ */
+struct series {
+	char *key;		/* the values, each ended by \x1f; owned */
+	uint32_t hash;
+	uint64_t events, requests, errors;
+	uint64_t le[METRICS_MAX_BUCKETS + 1];	/* per bucket, not cumulative; last is +Inf */
+	uint64_t lat_count;
+	double lat_sum;
+	struct hist *cur;	/* this tick's latencies, allocated on first use */
+	uint64_t cur_requests, cur_errors;
+	struct metrics_window win[METRICS_MAX_WINDOWS];
+	struct series *chain;	/* hash bucket */
+	struct series *next;	/* all series, oldest first */
+};
+
+/* A window's figures for one series. */
+struct metrics_figures {
+	double seconds;		/* how much time they cover */
+	uint64_t requests, errors;
+	double rate;		/* requests per second */
+	double error_ratio;	/* errors / requests, 0 without requests */
+	double p50, p90, p95, p99, max;	/* seconds */
+};
+
+struct metrics {
+	char *group[METRICS_MAX_GROUP];	/* borrowed from the conf */
+	unsigned ngroup;
+	int64_t window_ns[METRICS_MAX_WINDOWS];
+	char window_name[METRICS_MAX_WINDOWS][16];
+	unsigned nwindows;
+	double bucket[METRICS_MAX_BUCKETS];
+	unsigned nbuckets;
+	struct route_rules routes;
+	unsigned error_status;
+	unsigned max_series;
+
+	struct series **tab;	/* chains, tab_size a power of two */
+	unsigned tab_size;
+	struct series *all, *last;
+	unsigned nseries;
+	struct series *overflow;
+	uint64_t overflow_events;
+	int64_t tick_start;	/* of the tick being filled; 0 before the first event */
+	struct hist scratch;	/* for window quantiles */
+
+	/* At the end of each window, for each series that saw events in it. */
+	void (*on_window)(void *arg, const struct metrics *m, unsigned w,
+	    const struct series *s, const struct metrics_figures *f, int64_t end_ns);
+	void *arg;
+};
+
+/*
+ * Check a metrics conf (windows, buckets, routes, label names); 0, or -1
+ * with err saying what is wrong and where.
+ */
+int	metrics_check(const struct conf_metrics *c, char *err, size_t errlen);
+
+/* From a checked conf, which must outlive m. */
+int	metrics_init(struct metrics *m, const struct conf_metrics *c);
+void	metrics_free(struct metrics *m);
+
+/*
+ * Count one event at time now. The clock is the caller's (wall time, or
+ * the events' own): the module never reads the system time.
+ */
+void	metrics_observe(struct metrics *m, const struct event *ev, int64_t now);
+
+/* Let time pass: close ticks and slots, end windows. */
+void	metrics_advance(struct metrics *m, int64_t now);
+
+/*
+ * One series' figures for window w at time now (after metrics_advance to
+ * now): the six closed slots and the one filling, so a window's figures
+ * cover its length and up to a sixth more; exactly its length at its end.
+ */
+void	metrics_window(struct metrics *m, const struct series *s, unsigned w,
+	    int64_t now, struct metrics_figures *f);
+
+/* Every series in the Prometheus text format 0.0.4. */
+void	metrics_prometheus(struct metrics *m, int64_t now, struct buf *out);
+
+/* The i-th group_by value of s (not NUL-terminated: *n bytes). */
+const char *series_label(const struct series *s, unsigned i, size_t *n);
+
+#endif

@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: MIT */
+/* u-metrics.c: routes, series and their cap, counters, windows on a clock the test turns. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "metrics.h"
+#include "route.h"
+#include "tap.h"
+
+#define SEC	1000000000LL
+#define T0	(1795341600LL * SEC)	/* 2026-11-22T10:00:00Z, a whole hour */
+
+static void
+route_is(const struct route_rules *r, const char *path, const char *want)
+{
+	char out[256], name[128];
+
+	route_of(r, path, strlen(path), out, sizeof out);
+	snprintf(name, sizeof name, "route of %s", path);
+	tap_is_str(out, want, name);
+}
+
+/* An event as the parsers leave a request: the fields the metrics read. */
+static struct event
+request(const char *method, const char *path, const char *status, const char *latency,
+    struct field *f)
+{
+	struct event ev;
+	unsigned n = 0;
+
+	memset(&ev, 0, sizeof ev);
+	ev.level = status[0] == '5' ? LEVEL_ERROR : LEVEL_INFO;
+	ev.source = SLICE_LIT("api");
+	f[n++] = (struct field){ SLICE_LIT("method"), { method, strlen(method) }, FIELD_STRING };
+	f[n++] = (struct field){ SLICE_LIT("path"), { path, strlen(path) }, FIELD_STRING };
+	f[n++] = (struct field){ SLICE_LIT("status"), { status, strlen(status) }, FIELD_NUMBER };
+	if (latency != NULL)
+		f[n++] = (struct field){ SLICE_LIT("latency"), { latency, strlen(latency) },
+		    FIELD_NUMBER };
+	ev.fields = f;
+	ev.nfields = ev.fields_cap = n;
+	return ev;
+}
+
+static struct conf_metrics *
+mconf(void)
+{
+	struct conf_metrics *c = calloc(1, sizeof *c);
+
+	c->enabled = 1;
+	c->max_series = 1000;
+	c->error_status = 500;
+	return c;
+}
+
+struct ended {
+	unsigned n;
+	char last[256];
+};
+
+static void
+on_window(void *arg, const struct metrics *m, unsigned w, const struct series *s,
+    const struct metrics_figures *f, int64_t end)
+{
+	struct ended *e = arg;
+	size_t n;
+	const char *route = series_label(s, 2, &n);
+
+	e->n++;
+	snprintf(e->last, sizeof e->last, "%s %.*s %llu %lld", m->window_name[w],
+	    (int)n, route, (unsigned long long)f->requests, (long long)((end - T0) / SEC));
+}
+
+int
+main(void)
+{
+	struct conf_metrics *c = mconf();
+	struct route_rules rules;
+	struct conf_strmap map;
+	char *k[1] = { "^/u/[^/]+/avatar$" }, *v[1] = { "/u/:name/avatar" };
+	struct metrics m;
+	struct metrics_figures f;
+	struct field fl[4];
+	struct event ev;
+	struct ended ended = { 0, "" };
+	struct buf out;
+	char err[256], path[64];
+	const struct series *s;
+	int i;
+
+	/* Routes. */
+	route_is(NULL, "/api/items/42", "/api/items/:id");
+	route_is(NULL, "/api/items/43/", "/api/items/:id/");
+	route_is(NULL, "/orders/3f2504e0-4f89-11d3-9a0c-0305e82c3301/lines",
+	    "/orders/:id/lines");
+	route_is(NULL, "/blob/5d41402abc4b2a76b9719d911017c592", "/blob/:id");
+	route_is(NULL, "/cafe/deadbeefdeadbeef", "/cafe/deadbeefdeadbeef");
+	route_is(NULL, "/v2/users", "/v2/users");
+	route_is(NULL, "/", "/");
+	map.k = k;
+	map.v = v;
+	map.n = 1;
+	tap_ok(route_rules_init(&rules, &map, err, sizeof err) == 0, "user rules compile");
+	route_is(&rules, "/u/alice/avatar", "/u/:name/avatar");
+	route_is(&rules, "/u/42/profile", "/u/:id/profile");
+	route_rules_free(&rules);
+	k[0] = "([";
+	tap_ok(route_rules_init(&rules, &map, err, sizeof err) == -1 &&
+	    strstr(err, "not a valid regular expression") != NULL, "a bad rule is refused: %s", err);
+
+	/* Config checks. */
+	c->windows.v = (char *[]){ "90s" };
+	c->windows.n = 1;
+	tap_ok(metrics_check(c, err, sizeof err) == -1 && strstr(err, "windows[0]"), "%s", err);
+	c->windows.n = 0;
+	c->buckets.v = (char *[]){ "0.1", "0.05" };
+	c->buckets.n = 2;
+	tap_ok(metrics_check(c, err, sizeof err) == -1 && strstr(err, "buckets[1]"), "%s", err);
+	c->buckets.n = 0;
+	c->group_by.v = (char *[]){ "service.name" };
+	c->group_by.n = 1;
+	tap_ok(metrics_check(c, err, sizeof err) == -1 && strstr(err, "group_by[0]"), "%s", err);
+	c->group_by.n = 0;
+	tap_ok(metrics_check(c, err, sizeof err) == 0, "the defaults are valid");
+
+	/* Counting and windows, on a clock the test moves. */
+	metrics_init(&m, c);
+	m.on_window = on_window;
+	m.arg = &ended;
+	for (i = 0; i < 600; i++) {	/* 10 requests/s for 60 s: 1 in 10 a 503 */
+		snprintf(path, sizeof path, "/api/items/%d", i);
+		ev = request("GET", path, i % 10 == 0 ? "503" : "200",
+		    i % 10 == 0 ? "1.5" : "0.020", fl);
+		metrics_observe(&m, &ev, T0 + i * SEC / 10);
+	}
+	tap_is_int(m.nseries, 2, "600 paths, two series: /api/items/:id with 2xx and with 5xx");
+	for (s = m.all; s != NULL && series_label(s, 3, &(size_t){0})[0] != '2'; s = s->next)
+		;
+	tap_ok(s != NULL && s->requests == 540 && s->errors == 0, "540 2xx requests");
+	metrics_window(&m, s, 0, T0 + 60 * SEC - 1, &f);
+	tap_ok(f.requests == 540 && f.rate > 8.9 && f.rate < 9.1,
+	    "1m window: 540 requests, %.2f/s", f.rate);
+	tap_ok(f.p50 > 0.0199 && f.p50 < 0.0201 && f.p99 < 0.0201, "1m window: p50 %.4f s", f.p50);
+	metrics_advance(&m, T0 + 60 * SEC);
+	tap_ok(ended.n == 2 && strstr(ended.last, "1m /api/items/:id 540 60") != NULL, "the 1m window ends at the minute: %s", ended.last);
+	metrics_advance(&m, T0 + 120 * SEC);
+	metrics_window(&m, s, 0, T0 + 120 * SEC, &f);
+	tap_ok(f.requests == 0 && f.rate == 0, "a minute later the 1m window is empty");
+	metrics_window(&m, s, 1, T0 + 120 * SEC, &f);
+	tap_ok(f.requests == 540 && f.seconds > 119 && f.seconds < 121,
+	    "the 5m window still holds them, over %.0f s", f.seconds);
+	metrics_advance(&m, T0 + 300 * SEC);
+	tap_ok(strstr(ended.last, "5m /api/items/:id 540 300") != NULL,
+	    "the 5m window ends at 5 minutes with all of them: %s", ended.last);
+
+	/* The cap: past max_series, one overflow series, counted. */
+	metrics_free(&m);
+	c->max_series = 3;
+	c->group_by.v = (char *[]){ "route" };
+	c->group_by.n = 1;
+	metrics_init(&m, c);
+	for (i = 0; i < 10; i++) {
+		snprintf(path, sizeof path, "/r%d", i);
+		ev = request("GET", path, "200", NULL, fl);
+		metrics_observe(&m, &ev, T0);
+	}
+	tap_is_int(m.nseries, 4, "max_series 3: three series and the overflow one");
+	tap_is_int((long long)m.overflow_events, 7, "seven events counted as overflow");
+	buf_init(&out, 1 << 20);
+	metrics_prometheus(&m, T0 + SEC, &out);
+	buf_putc(&out, '\0');
+	tap_ok(strstr(out.p, "logagent_requests_total{route=\"__overflow__\"} 7\n") != NULL,
+	    "the overflow series in the exposition");
+	tap_ok(strstr(out.p, "logagent_request_duration_seconds_bucket{route=\"/r0\",le=\"+Inf\"} 0\n") != NULL,
+	    "histogram buckets with le");
+	metrics_free(&m);
+	buf_free(&out);
+	free(c);
+	return tap_done();
+}
