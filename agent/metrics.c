@@ -517,4 +517,6 @@ metrics_window(struct metrics *m, const struct series *s, unsigned w,
 	f->p95 = (double)hist_quantile(h, 0.95) / 1e6;
 	f->p99 = (double)hist_quantile(h, 0.99) / 1e6;
 	f->max = (double)hist_quantile(h, 1) / 1e6;
+	f->lat_count = h->count;
+	f->lat_sum = (double)h->sum / 1e6;
 }

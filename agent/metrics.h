@@ -55,6 +55,8 @@ struct metrics_figures {
 	double rate;		/* requests per second */
 	double error_ratio;	/* errors / requests, 0 without requests */
 	double p50, p90, p95, p99, max;	/* seconds */
+	uint64_t lat_count;	/* latencies in the window */
+	double lat_sum;		/* their sum, seconds */
 };
 
 struct metrics {

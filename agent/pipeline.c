@@ -283,6 +283,8 @@ pipeline_parse(struct pipeline *p, const struct pipeline_input *in,
 		arena_rewind(&b->arena, mark);
 		return AGENT_E_TOOBIG;
 	}
+	if (p->observe != NULL)
+		p->observe(p->observe_arg, ev, in, recv_ns);
 	if (ev->level < p->level) {
 		arena_rewind(&b->arena, mark);
 		p->stats.filtered++;

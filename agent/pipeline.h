@@ -48,6 +48,10 @@ struct pipeline {
 	void (*on_drain)(void *arg);
 	/* Called when a sink fails a batch (status < 0). */
 	void (*on_fail)(void *arg, struct sink *s, int status);
+	/* Each parsed event, before the level filter (metrics see them all). */
+	void (*observe)(void *arg, const struct event *ev,
+	    const struct pipeline_input *in, int64_t recv_ns);
+	void *observe_arg;
 	/* Called once each sink given to pipeline_close has closed. */
 	void (*on_closed)(void *arg);
 	void *arg;

@@ -83,7 +83,6 @@ metrics_prometheus(struct metrics *m, int64_t now, struct buf *out)
 		{ "0.9", offsetof(struct metrics_figures, p90) },
 		{ "0.95", offsetof(struct metrics_figures, p95) },
 		{ "0.99", offsetof(struct metrics_figures, p99) },
-		{ "1", offsetof(struct metrics_figures, max) },
 	};
 
 	metrics_advance(m, now);
@@ -148,8 +147,9 @@ metrics_prometheus(struct metrics *m, int64_t now, struct buf *out)
 			prom_labels(out, m, s, extra);
 			prom_double(out, f.error_ratio);
 		}
-	prom_head(out, "logagent_window_request_duration_seconds", "gauge",
-	    "Request latency quantiles over the rolling window (quantile 1 is the max).");
+	/* A summary is what a rolling window's quantiles are, in Prometheus terms. */
+	prom_head(out, "logagent_window_request_duration_seconds", "summary",
+	    "Request latency over the rolling window.");
 	for (s = m->all; s != NULL; s = s->next)
 		for (w = 0; w < m->nwindows; w++) {
 			metrics_window(m, s, w, now, &f);
@@ -161,6 +161,23 @@ metrics_prometheus(struct metrics *m, int64_t now, struct buf *out)
 				prom_double(out, *(const double *)((const char *)&f +
 				    quantiles[i].off));
 			}
+			snprintf(extra, sizeof extra, "window=\"%s\"", m->window_name[w]);
+			buf_puts(out, "logagent_window_request_duration_seconds_sum");
+			prom_labels(out, m, s, extra);
+			prom_double(out, f.lat_sum);
+			buf_puts(out, "logagent_window_request_duration_seconds_count");
+			prom_labels(out, m, s, extra);
+			buf_printf(out, " %llu\n", (unsigned long long)f.lat_count);
+		}
+	prom_head(out, "logagent_window_request_duration_max_seconds", "gauge",
+	    "The longest request latency in the rolling window.");
+	for (s = m->all; s != NULL; s = s->next)
+		for (w = 0; w < m->nwindows; w++) {
+			metrics_window(m, s, w, now, &f);
+			snprintf(extra, sizeof extra, "window=\"%s\"", m->window_name[w]);
+			buf_puts(out, "logagent_window_request_duration_max_seconds");
+			prom_labels(out, m, s, extra);
+			prom_double(out, f.max);
 		}
 	prom_head(out, "logagent_metrics_series", "gauge", "Series kept.");
 	buf_printf(out, "logagent_metrics_series %u\n", m->nseries);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "observe.h"
 #include "pipeline.h"
 #include "run.h"
 #include "source.h"
@@ -29,6 +31,8 @@ struct run {
 	struct source_env env;
 	struct checkpoint_store cp;
 	int have_cp;
+	struct observe obs;	/* metrics, /metrics and /health */
+	int obs_closed;
 	uv_signal_t sigint, sigterm, sighup;
 	uv_timer_t deadline, cp_timer;
 	int stopping;
@@ -196,7 +200,7 @@ static void
 run_maybe_done(struct run *r)
 {
 	if (!r->stopping || !r->pipeline_closed || r->live_sources > 0 ||
-	    uv_is_closing((uv_handle_t *)&r->deadline))
+	    !r->obs_closed || uv_is_closing((uv_handle_t *)&r->deadline))
 		return;
 	run_save_checkpoints(r);
 	log_msg(r->signalled || r->have_cp ? LEVEL_INFO : LEVEL_DEBUG,
@@ -209,6 +213,15 @@ run_maybe_done(struct run *r)
 	uv_close((uv_handle_t *)&r->sighup, run_handle_closed);
 	uv_close((uv_handle_t *)&r->deadline, run_handle_closed);
 	uv_close((uv_handle_t *)&r->cp_timer, run_handle_closed);
+}
+
+static void
+run_observe_closed(struct observe *o)
+{
+	struct run *r = (struct run *)((char *)o - offsetof(struct run, obs));
+
+	r->obs_closed = 1;
+	run_maybe_done(r);
 }
 
 static void
@@ -376,6 +389,7 @@ run_stop(struct run *r)
 	r->stopping = 1;
 	if (r->signalled)
 		uv_timer_start(&r->deadline, run_deadline_cb, RUN_STOP_DEADLINE_MS, 0);
+	observe_close(&r->obs, run_observe_closed);
 	while (source_all != NULL)
 		run_stop_source(r, source_all);
 	pipeline_close(&r->pipe);
@@ -511,6 +525,8 @@ run_agent(struct conf *c, const struct run_overrides *o, int oneshot)
 		    (uint64_t)c->checkpoint_interval_ms,
 		    (uint64_t)c->checkpoint_interval_ms);
 
+	/* The endpoint is for daemons: not for --tail, nor a --oneshot backfill. */
+	observe_start(&r.obs, r.loop, c, &r.pipe, &r.env, c->file != NULL && !oneshot);
 	if ((rc = run_add_sinks(&r, c)) != 0) {
 		r.exit_code = 1;
 		run_stop(&r);
@@ -547,6 +563,7 @@ run_agent(struct conf *c, const struct run_overrides *o, int oneshot)
 		r.exit_code = 1;
 	if (r.have_cp && r.cp.dirty)
 		r.exit_code = 1;	/* the last checkpoint could not be saved */
+	observe_free(&r.obs);
 	pipeline_free(&r.pipe);
 	uv_loop_close(r.loop);
 	if (r.have_cp)

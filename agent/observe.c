@@ -1,0 +1,299 @@
+/* SPDX-License-Identifier: MIT */
+/* observe.c: events into metrics, metrics out by HTTP and as events, /health. */
+#include "config.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "escape.h"
+#include "log.h"
+#include "observe.h"
+#include "timefmt.h"
+
+#define OBSERVE_TICK_MS	1000
+
+/* Every event the pipeline parses, before the level filter: metrics see all. */
+static void
+observe_event(void *arg, const struct event *ev, const struct pipeline_input *in,
+    int64_t recv_ns)
+{
+	struct observe *o = arg;
+
+	if (in == &o->input)
+		return;		/* our own metrics events are not traffic */
+	metrics_observe(&o->m, ev, recv_ns);
+}
+
+/* A window ended: one metrics event per series, queued for the next tick. */
+static void
+observe_window(void *arg, const struct metrics *m, unsigned w,
+    const struct series *s, const struct metrics_figures *f, int64_t end_ns)
+{
+	struct observe *o = arg;
+	char t[TIMEFMT_MAX];
+	const char *v;
+	size_t n;
+	unsigned i;
+
+	if (!o->emit)
+		return;
+	t[timefmt_rfc3339(end_ns, t)] = '\0';
+	buf_printf(&o->pending, "{\"time\":\"%s\",\"level\":\"info\",\"msg\":\"metrics\","
+	    "\"kind\":\"metrics\",\"window\":\"%s\"", t, m->window_name[w]);
+	for (i = 0; i < m->ngroup; i++) {
+		v = series_label(s, i, &n);
+		buf_printf(&o->pending, ",\"%s\":", m->group[i]);
+		esc_json_string(&o->pending, v, n);
+	}
+	buf_printf(&o->pending, ",\"requests\":%llu,\"errors\":%llu,\"rps\":%.6g,"
+	    "\"error_ratio\":%.6g,\"p50\":%.6g,\"p90\":%.6g,\"p95\":%.6g,\"p99\":%.6g,"
+	    "\"max\":%.6g}\n", (unsigned long long)f->requests,
+	    (unsigned long long)f->errors, f->rate, f->error_ratio, f->p50, f->p90,
+	    f->p95, f->p99, f->max);
+}
+
+static void
+observe_tick(uv_timer_t *t)
+{
+	struct observe *o = t->data;
+	int64_t now = timefmt_now_ns();
+	char *p, *nl, *end;
+
+	metrics_advance(&o->m, now);
+	if (o->pending.len == 0)
+		return;
+	for (p = o->pending.p, end = p + o->pending.len; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		pipeline_line(o->pipe, &o->input, p, (size_t)(nl - p), 0, now, 0);
+	}
+	buf_clear(&o->pending);
+}
+
+static long long
+observe_rss(void)
+{
+	long long pages = 0, rss = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (f == NULL)
+		return 0;
+	if (fscanf(f, "%lld %lld", &pages, &rss) != 2)
+		rss = 0;
+	fclose(f);
+	return rss * sysconf(_SC_PAGESIZE);
+}
+
+void
+observe_agent_metrics(struct observe *o, struct buf *out)
+{
+	const struct pipeline_stats *st = &o->pipe->stats;
+	unsigned long long lag = 0, bytes = 0;
+	struct tail_file *f;
+	struct source *s;
+	struct sink *k;
+	static const struct {
+		const char *name, *type, *help;
+	} heads[] = {
+		{ "logagent_events_in_total", "counter", "Lines read, before parsing." },
+		{ "logagent_events_out_total", "counter", "Events handed to the sinks." },
+		{ "logagent_events_dropped_total", "counter", "Events not sent, by reason." },
+		{ "logagent_parse_errors_total", "counter", "Lines no parser took (kept as plain text with parse_error)." },
+		{ "logagent_lines_truncated_total", "counter", "Lines cut at max_line_bytes." },
+		{ "logagent_bytes_read_total", "counter", "Bytes read from the files followed now." },
+		{ "logagent_batches_failed_total", "counter", "Batches a sink did not take." },
+		{ "logagent_checkpoint_lag_bytes", "gauge", "Bytes read but not yet acknowledged by every sink." },
+		{ "logagent_sink_queue_batches", "gauge", "Batches given to a sink and not yet done." },
+		{ "logagent_rotations_total", "counter", "Log rotations followed." },
+		{ "logagent_resident_memory_bytes", "gauge", "Resident set size of the agent." },
+		{ "logagent_http_requests_total", "counter", "Requests served by this endpoint." },
+	};
+
+	for (s = source_all; s != NULL; s = s->next)
+		for (f = s->files; f != NULL; f = f->next) {
+			bytes += f->offset;
+			if (f->cp != NULL && f->offset > f->cp->ack.acked)
+				lag += f->offset - f->cp->ack.acked;
+		}
+#define HEAD(i) buf_printf(out, "# HELP %s %s\n# TYPE %s %s\n", heads[i].name, \
+	heads[i].help, heads[i].name, heads[i].type)
+	HEAD(0);
+	buf_printf(out, "%s %llu\n", heads[0].name, (unsigned long long)st->lines);
+	HEAD(1);
+	buf_printf(out, "%s %llu\n", heads[1].name, (unsigned long long)st->events_out);
+	HEAD(2);
+	buf_printf(out, "%s{reason=\"level\"} %llu\n%s{reason=\"sink_failed\"} %llu\n",
+	    heads[2].name, (unsigned long long)st->filtered, heads[2].name,
+	    (unsigned long long)st->events_failed);
+	HEAD(3);
+	buf_printf(out, "%s %llu\n", heads[3].name, (unsigned long long)st->parse_errors);
+	HEAD(4);
+	buf_printf(out, "%s %llu\n", heads[4].name, (unsigned long long)st->truncated);
+	HEAD(5);
+	buf_printf(out, "%s %llu\n", heads[5].name, bytes);
+	HEAD(6);
+	buf_printf(out, "%s %llu\n", heads[6].name, (unsigned long long)st->batches_failed);
+	HEAD(7);
+	buf_printf(out, "%s %llu\n", heads[7].name, lag);
+	HEAD(8);
+	for (k = o->pipe->sinks; k != NULL; k = k->next) {
+		buf_printf(out, "%s{sink=\"", heads[8].name);
+		esc_text(out, k->name, strlen(k->name));
+		buf_printf(out, "\"} %u\n", k->inflight);
+	}
+	HEAD(9);
+	buf_printf(out, "%s %llu\n", heads[9].name, (unsigned long long)o->env->rotations);
+	HEAD(10);
+	buf_printf(out, "%s %lld\n", heads[10].name, observe_rss());
+	HEAD(11);
+	buf_printf(out, "%s %llu\n", heads[11].name,
+	    (unsigned long long)(o->serving ? o->httpd.requests : 0));
+#undef HEAD
+}
+
+/* /health: ok, or degraded with what is wrong, per source and per sink. */
+static void
+observe_health(struct observe *o, struct buf *out, int *status)
+{
+	struct tail_file *f;
+	struct source *s;
+	struct sink *k;
+	unsigned long long lag;
+	int degraded = 0;
+
+	buf_puts(out, "{\"sources\":[");
+	for (s = source_all; s != NULL; s = s->next) {
+		lag = 0;
+		for (f = s->files; f != NULL; f = f->next)
+			if (f->size_seen > (f->cp != NULL ? f->cp->ack.acked : f->offset))
+				lag += f->size_seen - (f->cp != NULL ? f->cp->ack.acked :
+				    f->offset);
+		buf_puts(out, s == source_all ? "{\"name\":" : ",{\"name\":");
+		esc_json_string(out, s->name, strlen(s->name));
+		buf_printf(out, ",\"files\":%u,\"lag_bytes\":%llu,\"last_error\":",
+		    s->nfiles, lag);
+		if (s->last_errno != 0) {
+			degraded = 1;
+			esc_json_string(out, strerror(s->last_errno),
+			    strlen(strerror(s->last_errno)));
+		} else
+			buf_puts(out, "null");
+		buf_putc(out, '}');
+	}
+	buf_puts(out, "],\"sinks\":[");
+	for (k = o->pipe->sinks; k != NULL; k = k->next) {
+		buf_puts(out, k == o->pipe->sinks ? "{\"name\":" : ",{\"name\":");
+		esc_json_string(out, k->name, strlen(k->name));
+		buf_printf(out, ",\"queue_batches\":%u,\"last_error\":null}", k->inflight);
+	}
+	buf_printf(out, "],\"batches_failed\":%llu,\"status\":\"%s\"}\n",
+	    (unsigned long long)o->pipe->stats.batches_failed,
+	    degraded || o->pipe->stats.batches_failed ? "degraded" : "ok");
+	*status = 200;
+}
+
+static void
+observe_http(void *arg, const char *path, struct buf *body, int *status,
+    const char **ctype)
+{
+	struct observe *o = arg;
+
+	if (strcmp(path, "/metrics") == 0) {
+		*ctype = "text/plain; version=0.0.4; charset=utf-8";
+		observe_agent_metrics(o, body);
+		if (o->have_metrics)
+			metrics_prometheus(&o->m, timefmt_now_ns(), body);
+		*status = 200;
+	} else if (strcmp(path, "/health") == 0) {
+		*ctype = "application/json";
+		observe_health(o, body, status);
+	} else {
+		buf_puts(body, "logagent: GET /metrics or /health\n");
+		*status = 404;
+	}
+}
+
+void
+observe_start(struct observe *o, uv_loop_t *loop, const struct conf *c,
+    struct pipeline *pipe, struct source_env *env, int listen)
+{
+	char err[256];
+
+	memset(o, 0, sizeof *o);
+	o->loop = loop;
+	o->pipe = pipe;
+	o->env = env;
+	o->started_ns = timefmt_now_ns();
+	buf_init(&o->pending, 64 << 20);
+	o->input.name = "logagent";
+	o->input.format = &parser_json;
+	if (c->metrics.enabled && metrics_init(&o->m, &c->metrics) == 0) {
+		o->have_metrics = 1;
+		o->emit = c->metrics.events;
+		o->m.on_window = observe_window;
+		o->m.arg = o;
+		pipe->observe = observe_event;
+		pipe->observe_arg = o;
+		uv_timer_init(loop, &o->tick);
+		o->tick.data = o;
+		uv_timer_start(&o->tick, observe_tick, OBSERVE_TICK_MS, OBSERVE_TICK_MS);
+		o->open_handles++;
+	}
+	if (!listen || c->metrics.listen == NULL || c->metrics.listen[0] == '\0')
+		return;
+	/* Counted either way: a listener that failed still has its close to come. */
+	o->httpd_started = 1;
+	o->open_handles++;
+	if (httpd_start(&o->httpd, loop, c->metrics.listen, observe_http, o, err,
+	    sizeof err) != 0) {
+		log_error("metrics: %s; /metrics and /health are not served", err);
+		return;
+	}
+	o->serving = 1;
+	log_info("metrics: serving http://%s/metrics and /health", c->metrics.listen);
+}
+
+static void
+observe_part_closed(struct observe *o)
+{
+	if (--o->open_handles == 0 && o->on_closed != NULL)
+		o->on_closed(o);
+}
+
+static void
+observe_tick_closed(uv_handle_t *h)
+{
+	observe_part_closed(h->data);
+}
+
+static void
+observe_httpd_closed(struct httpd *h)
+{
+	observe_part_closed((struct observe *)((char *)h - offsetof(struct observe, httpd)));
+}
+
+void
+observe_close(struct observe *o, void (*on_closed)(struct observe *o))
+{
+	o->on_closed = on_closed;
+	if (o->pipe->observe_arg == o)
+		o->pipe->observe = NULL;
+	if (o->open_handles == 0) {
+		if (on_closed != NULL)
+			on_closed(o);
+		return;
+	}
+	if (o->have_metrics)
+		uv_close((uv_handle_t *)&o->tick, observe_tick_closed);
+	if (o->httpd_started)
+		httpd_close(&o->httpd, observe_httpd_closed);
+}
+
+void
+observe_free(struct observe *o)
+{
+	if (o->have_metrics)
+		metrics_free(&o->m);
+	buf_free(&o->pending);
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* observe.h: the agent watching its traffic: metrics from events, /metrics and /health, metrics events. */
+#ifndef OBSERVE_H
+#define OBSERVE_H
+
+#include <uv.h>
+
+#include "httpd.h"
+#include "metrics.h"
+#include "pipeline.h"
+#include "source.h"
+
+struct observe {
+	uv_loop_t *loop;
+	struct pipeline *pipe;
+	struct source_env *env;
+	int have_metrics;
+	struct metrics m;
+	int httpd_started;	/* httpd_close is owed */
+	int serving;
+	struct httpd httpd;
+	uv_timer_t tick;	/* each second: windows advance, metrics events go out */
+	int emit;		/* window-end events to the sinks */
+	struct buf pending;	/* those events, as JSON lines, until the next tick */
+	struct pipeline_input input;	/* where they come from: "logagent" */
+	int64_t started_ns;
+	unsigned open_handles;
+	void (*on_closed)(struct observe *o);
+};
+
+/*
+ * Start aggregating (conf metrics.enabled) and, when listen is set and
+ * addr is not empty, serving /metrics and /health. A port that cannot be
+ * bound is logged and the agent runs on without it. Hooks into pipe.
+ */
+void	observe_start(struct observe *o, uv_loop_t *loop, const struct conf *c,
+	    struct pipeline *pipe, struct source_env *env, int listen);
+void	observe_close(struct observe *o, void (*on_closed)(struct observe *o));
+void	observe_free(struct observe *o);
+
+/* The agent's own metrics, in the Prometheus text format. */
+void	observe_agent_metrics(struct observe *o, struct buf *out);
+
+#endif
