@@ -17,6 +17,7 @@
 #include "conf.h"
 #include "escape.h"
 #include "log.h"
+#include "metrics.h"
 #include "parser.h"
 #include "sink.h"
 #include "xmalloc.h"
@@ -1033,6 +1034,15 @@ conf_parse(const char *text, size_t len, const char *file, struct conf **out,
 		conf_path_push(&cx, &save, "state_dir");
 		rc = conf_fail(&cx, "expected an absolute path");
 		goto out;
+	}
+	{
+		char why[512];
+
+		if (metrics_check(&c->metrics, why, sizeof why) != 0) {
+			conf_path_push(&cx, &save, "metrics");
+			rc = conf_fail(&cx, "%s", why);
+			goto out;
+		}
 	}
 	*out = c;
 	c = NULL;

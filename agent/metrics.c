@@ -10,6 +10,7 @@
 
 #include "level.h"
 #include "metrics.h"
+#include "parser.h"
 #include "xmalloc.h"
 
 static const char *const metrics_default_group[] = {
@@ -22,6 +23,13 @@ static const double metrics_default_buckets[] = {
 };
 
 #define METRICS_SEP	'\x1f'
+
+/* What a group_by name stands for, decided once rather than per event. */
+enum { GK_FIELD, GK_SOURCE, GK_METHOD, GK_ROUTE, GK_STATUS_CLASS, GK_STATUS, GK_LEVEL };
+static const char *const metrics_group_kinds[] = {
+	[GK_SOURCE] = "source", [GK_METHOD] = "method", [GK_ROUTE] = "route",
+	[GK_STATUS_CLASS] = "status_class", [GK_STATUS] = "status", [GK_LEVEL] = "level",
+};
 #define METRICS_OVERFLOW "__overflow__"
 
 /* "1m", "90s", "1h": whole minutes only (windows are six slots of ticks). */
@@ -154,6 +162,14 @@ metrics_init(struct metrics *m, const struct conf_metrics *c)
 			m->group[i] = (char *)metrics_default_group[i];
 		m->ngroup = 4;
 	}
+	for (i = 0; i < m->ngroup; i++) {
+		unsigned k;
+
+		m->group_kind[i] = GK_FIELD;
+		for (k = GK_SOURCE; k <= GK_LEVEL; k++)
+			if (strcmp(m->group[i], metrics_group_kinds[k]) == 0)
+				m->group_kind[i] = (unsigned char)k;
+	}
 	m->nwindows = c->windows.n > 0 ? (unsigned)c->windows.n : 3;
 	for (i = 0; i < m->nwindows; i++) {
 		const char *w = c->windows.n > 0 ? c->windows.v[i] :
@@ -164,9 +180,13 @@ metrics_init(struct metrics *m, const struct conf_metrics *c)
 		snprintf(m->window_name[i], sizeof m->window_name[i], "%s", w);
 	}
 	m->nbuckets = c->buckets.n > 0 ? (unsigned)c->buckets.n : 11;
-	for (i = 0; i < m->nbuckets; i++)
+	for (i = 0; i < m->nbuckets; i++) {
 		m->bucket[i] = c->buckets.n > 0 ? strtod(c->buckets.v[i], NULL) :
 		    metrics_default_buckets[i];
+		/* le is inclusive: a latency of x us is in the bucket when x <= le. */
+		m->bucket_us[i] = m->bucket[i] * 1e6 >= 1.8e19 ? UINT64_MAX :
+		    (uint64_t)(m->bucket[i] * 1e6 + 0.5);
+	}
 	if (route_rules_init(&m->routes, &c->routes, err, sizeof err) != 0)
 		return -1;
 	m->error_status = (unsigned)c->error_status;
@@ -189,6 +209,7 @@ metrics_free(struct metrics *m)
 			metrics_window_reset(&s->win[w], 0);
 		free(s->cur);
 		free(s->key);
+		free(s->win);
 		free(s);
 	}
 	free(m->tab);
@@ -208,14 +229,52 @@ series_label(const struct series *s, unsigned i, size_t *n)
 	return p;
 }
 
+/*
+ * Eight bytes at a time: a label key is tens of bytes, and a byte-wise
+ * hash would spend a dependent multiply on each of them for every event.
+ */
 static uint32_t
 metrics_hash(const char *p, size_t n)
 {
-	uint32_t h = 2166136261u;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
 
-	while (n-- > 0)
-		h = (h ^ (unsigned char)*p++) * 16777619u;
-	return h;
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 29;
+	}
+	w = 0;
+	memcpy(&w, p, n);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 32;
+	return (uint32_t)h;
+}
+
+/*
+ * Open addressing over (hash, series) pairs: a lookup compares hashes in
+ * one array and touches a series only when its hash matches.
+ */
+static void
+metrics_tab_put(struct metrics *m, struct series *s)
+{
+	unsigned i = s->hash & (m->tab_size - 1);
+
+	while (m->tab[i].s != NULL)
+		i = (i + 1) & (m->tab_size - 1);
+	m->tab[i].hash = s->hash;
+	m->tab[i].s = s;
+}
+
+static void
+metrics_tab_grow(struct metrics *m)
+{
+	struct series *s;
+
+	free(m->tab);
+	m->tab_size *= 2;
+	m->tab = xcalloc(m->tab_size, sizeof *m->tab);
+	for (s = m->all; s != NULL; s = s->next)
+		metrics_tab_put(m, s);
 }
 
 static struct series *
@@ -227,17 +286,21 @@ metrics_series_new(struct metrics *m, const char *key, size_t n, uint32_t h)
 	s->key = xmalloc(n + 1);
 	memcpy(s->key, key, n);
 	s->key[n] = '\0';
+	s->keylen = (uint32_t)n;
 	s->hash = h;
+	s->win = xcalloc(m->nwindows, sizeof *s->win);
 	for (w = 0; w < m->nwindows; w++)
 		metrics_window_reset(&s->win[w], m->tick_start);
-	s->chain = m->tab[h & (m->tab_size - 1)];
-	m->tab[h & (m->tab_size - 1)] = s;
 	if (m->last != NULL)
 		m->last->next = s;
 	else
 		m->all = s;
 	m->last = s;
 	m->nseries++;
+	if (m->nseries * 2 > m->tab_size)
+		metrics_tab_grow(m);
+	else
+		metrics_tab_put(m, s);
 	return s;
 }
 
@@ -251,8 +314,9 @@ metrics_series(struct metrics *m, const char *key, size_t n)
 	size_t on = 0;
 	unsigned i;
 
-	for (s = m->tab[h & (m->tab_size - 1)]; s != NULL; s = s->chain)
-		if (s->hash == h && strncmp(s->key, key, n) == 0 && s->key[n] == '\0')
+	for (i = h & (m->tab_size - 1); m->tab[i].s != NULL; i = (i + 1) & (m->tab_size - 1))
+		if (m->tab[i].hash == h && (s = m->tab[i].s)->keylen == n &&
+		    memcmp(s->key, key, n) == 0)
 			return s;
 	if (m->nseries < m->max_series)
 		return metrics_series_new(m, key, n, h);
@@ -307,34 +371,51 @@ metrics_fields(const struct event *ev, struct metrics_req *r)
 	}
 }
 
-/* The value of group_by field name for ev, appended to key. */
+/* The value of the g-th group_by field for ev, appended to key. */
 static size_t
-metrics_label(struct metrics *m, const char *name, const struct event *ev,
+metrics_label(struct metrics *m, unsigned g, const struct event *ev,
     const struct metrics_req *r, char *key, size_t at, size_t cap)
 {
 	struct slice v = { "", 0 };
+	const char *name = m->group[g];
 	char tmp[256];
+	size_t n;
 	unsigned i;
 
-	if (strcmp(name, "source") == 0)
+	switch (m->group_kind[g]) {
+	case GK_SOURCE:
 		v = ev->source;
-	else if (strcmp(name, "method") == 0)
+		break;
+	case GK_METHOD:
 		v = r->method;
-	else if (strcmp(name, "route") == 0) {
-		if (r->path.n > 0)
-			v = (struct slice){ tmp, route_of(&m->routes, r->path.p,
-			    r->path.n, tmp, sizeof tmp) };
-	} else if (strcmp(name, "status_class") == 0) {
+		break;
+	case GK_ROUTE:
+		/* Written straight into the key: no copy. */
+		if (r->path.n > 0 && cap - at > 1) {
+			n = route_of(&m->routes, r->path.p, r->path.n, key + at, cap - at);
+			if (memchr(r->path.p, METRICS_SEP, r->path.n) != NULL)
+				for (i = 0; i < n; i++)
+					if (key[at + i] == METRICS_SEP)
+						key[at + i] = ' ';
+			at += n;
+			key[at++] = METRICS_SEP;
+			return at;
+		}
+		break;
+	case GK_STATUS_CLASS:
 		if (r->code != 0) {
 			tmp[0] = (char)('0' + r->code / 100);
 			memcpy(tmp + 1, "xx", 2);
 			v = (struct slice){ tmp, 3 };
 		}
-	} else if (strcmp(name, "status") == 0)
+		break;
+	case GK_STATUS:
 		v = r->status;
-	else if (strcmp(name, "level") == 0)
+		break;
+	case GK_LEVEL:
 		v = (struct slice){ level_name(ev->level), strlen(level_name(ev->level)) };
-	else
+		break;
+	default:
 		for (i = 0; i < ev->nfields; i++)
 			if (ev->fields[i].key.n == strlen(name) &&
 			    memcmp(ev->fields[i].key.p, name, ev->fields[i].key.n) == 0 &&
@@ -342,9 +423,16 @@ metrics_label(struct metrics *m, const char *name, const struct event *ev,
 				v = ev->fields[i].val;
 				break;
 			}
+	}
+	if (v.n > cap - 1 - at)
+		v.n = cap - 1 - at;
+	memcpy(key + at, v.p, v.n);
 	/* The separator cannot be in a value: it would split it. */
-	for (i = 0; i < v.n && at + 1 < cap; i++)
-		key[at++] = v.p[i] == METRICS_SEP ? ' ' : v.p[i];
+	if (memchr(v.p, METRICS_SEP, v.n) != NULL)
+		for (i = 0; i < v.n; i++)
+			if (key[at + i] == METRICS_SEP)
+				key[at + i] = ' ';
+	at += v.n;
 	key[at++] = METRICS_SEP;
 	return at;
 }
@@ -354,16 +442,19 @@ metrics_observe(struct metrics *m, const struct event *ev, int64_t now)
 {
 	struct metrics_req r;
 	struct series *s;
-	char key[2048], tmp[32];
+	char key[2048];
 	size_t n = 0;
 	unsigned i;
-	double lat;
+	int64_t us;
 	int is_err;
 
-	metrics_advance(m, now);
+	/* Most events fall in the tick being filled: no call for them. */
+	if (now < m->tick_start || now >= m->tick_start + METRICS_TICK_NS ||
+	    m->tick_start == 0)
+		metrics_advance(m, now);
 	metrics_fields(ev, &r);
 	for (i = 0; i < m->ngroup; i++)
-		n = metrics_label(m, m->group[i], ev, &r, key, n,
+		n = metrics_label(m, i, ev, &r, key, n,
 		    sizeof key - 1 - (m->ngroup - i));
 	s = metrics_series(m, key, n);
 	s->events++;
@@ -376,23 +467,20 @@ metrics_observe(struct metrics *m, const struct event *ev, int64_t now)
 		s->errors++;
 		s->cur_errors++;
 	}
-	if (r.latency.n == 0 || r.latency.n >= sizeof tmp)
+	/* Latencies are seconds as decimal text: read as whole us, exactly. */
+	if (r.latency.n == 0 || parser_decimal_scaled(r.latency.p, r.latency.n, 6,
+	    &us) != r.latency.n)
 		return;
-	memcpy(tmp, r.latency.p, r.latency.n);
-	tmp[r.latency.n] = '\0';
-	lat = strtod(tmp, NULL);
-	if (!(lat >= 0) || !isfinite(lat))
-		return;
-	for (i = 0; i < m->nbuckets && lat > m->bucket[i]; i++)
+	for (i = 0; i < m->nbuckets && (uint64_t)us > m->bucket_us[i]; i++)
 		;
 	s->le[i]++;
 	s->lat_count++;
-	s->lat_sum += lat;
+	s->lat_sum += (double)us / 1e6;
 	if (s->cur == NULL) {
 		s->cur = xmalloc(sizeof *s->cur);
 		hist_init(s->cur);
 	}
-	hist_add(s->cur, lat * 1e6 >= 1.8e19 ? UINT64_MAX : (uint64_t)(lat * 1e6 + 0.5));
+	hist_add(s->cur, (uint64_t)us);
 }
 
 /* The tick that ends at end closes: its figures go into every window's slot. */

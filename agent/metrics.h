@@ -35,16 +35,17 @@ struct metrics_window {
  * (Prometheus counters); the windows roll.
  */
 struct series {
-	char *key;		/* the values, each ended by \x1f; owned */
+	/* What every event touches first, together in one cache line. */
 	uint32_t hash;
+	uint32_t keylen;
+	char *key;		/* the values, each ended by \x1f; owned */
 	uint64_t events, requests, errors;
 	uint64_t le[METRICS_MAX_BUCKETS + 1];	/* per bucket, not cumulative; last is +Inf */
 	uint64_t lat_count;
 	double lat_sum;
 	struct hist *cur;	/* this tick's latencies, allocated on first use */
 	uint64_t cur_requests, cur_errors;
-	struct metrics_window win[METRICS_MAX_WINDOWS];
-	struct series *chain;	/* hash bucket */
+	struct metrics_window *win;	/* one per window; owned */
 	struct series *next;	/* all series, oldest first */
 };
 
@@ -61,17 +62,22 @@ struct metrics_figures {
 
 struct metrics {
 	char *group[METRICS_MAX_GROUP];	/* borrowed from the conf */
+	unsigned char group_kind[METRICS_MAX_GROUP];	/* source, method, route...: see metrics.c */
 	unsigned ngroup;
 	int64_t window_ns[METRICS_MAX_WINDOWS];
 	char window_name[METRICS_MAX_WINDOWS][16];
 	unsigned nwindows;
 	double bucket[METRICS_MAX_BUCKETS];
+	uint64_t bucket_us[METRICS_MAX_BUCKETS];	/* the same in whole us, for the hot path */
 	unsigned nbuckets;
 	struct route_rules routes;
 	unsigned error_status;
 	unsigned max_series;
 
-	struct series **tab;	/* chains, tab_size a power of two */
+	struct metrics_slot_ref {
+		uint32_t hash;
+		struct series *s;
+	} *tab;			/* open addressing, tab_size a power of two, half full at most */
 	unsigned tab_size;
 	struct series *all, *last;
 	unsigned nseries;

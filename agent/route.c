@@ -74,6 +74,37 @@ route_is_id(const char *s, size_t n)
 	return hex == n && n >= 16 && digits > 0;
 }
 
+/*
+ * A file name with a content hash or build number between dots, as
+ * bundlers write them (app.3c8f9a2b.js, main.941.css): the hash part is
+ * an id, or every build would make new routes.
+ */
+static size_t
+route_dotted(const char *p, size_t n, char *out, size_t len, size_t cap)
+{
+	size_t i = 0, start, k, digits;
+
+	while (i <= n && len + 1 < cap) {
+		for (start = i, digits = 0; i < n && p[i] != '.'; i++)
+			digits += p[i] >= '0' && p[i] <= '9';
+		for (k = start; k < i && route_hex(p[k]); k++)
+			;
+		if (k == i && i - start >= 3 && digits > 0) {
+			if (len + 3 >= cap)
+				break;
+			memcpy(out + len, ":id", 3);
+			len += 3;
+		} else {
+			for (k = start; k < i && len + 1 < cap; k++)
+				out[len++] = p[k];
+		}
+		if (i < n && len + 1 < cap)
+			out[len++] = '.';
+		i++;
+	}
+	return len;
+}
+
 size_t
 route_of(const struct route_rules *r, const char *path, size_t n, char *out,
     size_t cap)
@@ -92,6 +123,15 @@ route_of(const struct route_rules *r, const char *path, size_t n, char *out,
 				return strlen(out);
 			}
 	}
+	/* No digit, no id: the path is its own route (the usual static route). */
+	for (i = 0; i < n && (path[i] < '0' || path[i] > '9'); i++)
+		;
+	if (i == n) {
+		len = n < cap - 1 ? n : cap - 1;
+		memcpy(out, path, len);
+		out[len] = '\0';
+		return len;
+	}
 	for (i = 0; i < n && len + 1 < cap;) {
 		if (path[i] == '/') {
 			out[len++] = path[i++];
@@ -105,6 +145,8 @@ route_of(const struct route_rules *r, const char *path, size_t n, char *out,
 				break;
 			memcpy(out + len, ":id", 3);
 			len += 3;
+		} else if (memchr(path + seg, '.', end - seg) != NULL) {
+			len = route_dotted(path + seg, end - seg, out, len, cap);
 		} else {
 			if (end - seg > cap - 1 - len)
 				end = seg + (cap - 1 - len);

@@ -71,7 +71,7 @@ main(int argc, char **argv)
 	static const char *const methods[] = { "GET", "GET", "GET", "POST", "PUT", "DELETE" };
 	static const char *const routes[] = {
 		"/api/items/%u", "/api/users/%u/orders", "/health", "/api/search",
-		"/static/app.%x.js", "/api/items",
+		"/static/app.%08x.js", "/api/items",
 	};
 	static const char *const msgs[] = {
 		"request completed", "request completed", "request completed",
@@ -152,7 +152,11 @@ main(int argc, char **argv)
 		/* The routes are ours and each takes one unsigned. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-		snprintf(path, sizeof path, routes[ri], (unsigned)(loggen_rand() % 5000));
+		k = (unsigned)(loggen_rand() % 5000);
+		/* Assets carry a content hash, one per build: eight builds live. */
+		if (strstr(routes[ri], "static") != NULL)
+			k = 0x9e3779b1u * (k % 8 + 1);
+		snprintf(path, sizeof path, routes[ri], k);
 #pragma GCC diagnostic pop
 		if (ri == 3)
 			strncat(path, "?q=shoes&page=2", sizeof path - strlen(path) - 1);

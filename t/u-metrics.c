@@ -100,6 +100,10 @@ main(void)
 	route_is(NULL, "/blob/5d41402abc4b2a76b9719d911017c592", "/blob/:id");
 	route_is(NULL, "/cafe/deadbeefdeadbeef", "/cafe/deadbeefdeadbeef");
 	route_is(NULL, "/v2/users", "/v2/users");
+	route_is(NULL, "/static/app.3c8f9a2b.js", "/static/app.:id.js");
+	route_is(NULL, "/static/main.941.css", "/static/main.:id.css");
+	route_is(NULL, "/js/jquery-3.6.0.min.js", "/js/jquery-3.6.0.min.js");
+	route_is(NULL, "/index.html", "/index.html");
 	route_is(NULL, "/", "/");
 	map.k = k;
 	map.v = v;
