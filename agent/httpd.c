@@ -20,6 +20,7 @@ struct httpd_conn {
 	uv_tcp_t tcp;
 	uv_timer_t timer;
 	uv_write_t wr;
+	uv_shutdown_t shut;
 	http_parser parser;
 	struct httpd *h;
 	char url[HTTPD_URL_MAX + 1];
@@ -78,9 +79,41 @@ httpd_conn_close(struct httpd_conn *c)
 }
 
 static void
+httpd_linger_over(uv_timer_t *t)
+{
+	httpd_conn_close(t->data);
+}
+
+static void
+httpd_shut(uv_shutdown_t *req, int status)
+{
+	struct httpd_conn *c = req->data;
+
+	if (status != 0)
+		httpd_conn_close(c);
+}
+
+/*
+ * The response is out. Closing now would make the kernel answer whatever
+ * the client is still sending (a 1 MiB header) with a reset, and the
+ * client could lose our response: so shut our side, read and drop what
+ * still comes until the client closes, for a second at most.
+ */
+static void
 httpd_written(uv_write_t *wr, int status)
 {
-	httpd_conn_close(wr->data);
+	struct httpd_conn *c = wr->data;
+
+	if (status != 0) {
+		httpd_conn_close(c);
+		return;
+	}
+	c->shut.data = c;
+	if (uv_shutdown(&c->shut, (uv_stream_t *)&c->tcp, httpd_shut) != 0) {
+		httpd_conn_close(c);
+		return;
+	}
+	uv_timer_start(&c->timer, httpd_linger_over, 1000, 0);
 }
 
 /* The one response of this connection; the body is already in c->out past the head. */
@@ -95,7 +128,6 @@ httpd_respond(struct httpd_conn *c, int status, const char *ctype, const char *b
 	c->answered = 1;
 	if (status >= 400)
 		c->h->rejected++;
-	uv_read_stop((uv_stream_t *)&c->tcp);
 	uv_timer_stop(&c->timer);
 	buf_clear(&c->out);
 	buf_printf(&c->out, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\n"
@@ -200,7 +232,7 @@ httpd_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
 		return;
 	}
 	if (n == 0 || c->answered)
-		return;
+		return;		/* after the response: dropped */
 	used = http_parser_execute(&c->parser, &httpd_settings, b->base, (size_t)n);
 	if (c->answered)
 		return;
