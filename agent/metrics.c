@@ -572,17 +572,14 @@ metrics_advance(struct metrics *m, int64_t now)
 	}
 }
 
-void
-metrics_window(struct metrics *m, const struct series *s, unsigned w,
-    int64_t now, struct metrics_figures *f)
+/* Add series s's window w into h and f's counts; the time it covers. */
+static int64_t
+metrics_window_add(struct metrics *m, const struct series *s, unsigned w,
+    int64_t now, struct hist *h, struct metrics_figures *f)
 {
 	const struct metrics_window *win = &s->win[w];
-	struct hist *h = &m->scratch;
-	int64_t covered;
 	unsigned i;
 
-	memset(f, 0, sizeof *f);
-	hist_init(h);
 	for (i = 0; i < win->nclosed; i++) {
 		hist_merge_sparse(h, &win->ring[i].h);
 		f->requests += win->ring[i].requests;
@@ -591,12 +588,19 @@ metrics_window(struct metrics *m, const struct series *s, unsigned w,
 	hist_merge_sparse(h, &win->building.h);
 	f->requests += win->building.requests;
 	f->errors += win->building.errors;
-	if (s->cur != NULL && now >= m->tick_start)
+	if (s->cur != NULL)
 		hist_merge(h, s->cur);
 	f->requests += s->cur_requests;
 	f->errors += s->cur_errors;
-	covered = (int64_t)win->nclosed * (m->window_ns[w] / METRICS_SLOTS) +
+	return (int64_t)win->nclosed * (m->window_ns[w] / METRICS_SLOTS) +
 	    (now - win->building_start);
+}
+
+/* Rates and quantiles from what metrics_window_add gathered. */
+static void
+metrics_figures_finish(struct metrics_figures *f, const struct hist *h,
+    int64_t covered)
+{
 	f->seconds = covered > 0 ? (double)covered / 1e9 : 0;
 	f->rate = f->seconds > 0 ? (double)f->requests / f->seconds : 0;
 	f->error_ratio = f->requests > 0 ? (double)f->errors / (double)f->requests : 0;
@@ -607,4 +611,31 @@ metrics_window(struct metrics *m, const struct series *s, unsigned w,
 	f->max = (double)hist_quantile(h, 1) / 1e6;
 	f->lat_count = h->count;
 	f->lat_sum = (double)h->sum / 1e6;
+}
+
+void
+metrics_window(struct metrics *m, const struct series *s, unsigned w,
+    int64_t now, struct metrics_figures *f)
+{
+	int64_t covered;
+
+	memset(f, 0, sizeof *f);
+	hist_init(&m->scratch);
+	covered = metrics_window_add(m, s, w, now, &m->scratch, f);
+	metrics_figures_finish(f, &m->scratch, covered);
+}
+
+void
+metrics_window_all(struct metrics *m, unsigned w, int64_t now,
+    struct metrics_figures *f)
+{
+	const struct series *s;
+	int64_t covered = 0, c;
+
+	memset(f, 0, sizeof *f);
+	hist_init(&m->scratch);
+	for (s = m->all; s != NULL; s = s->next)
+		if ((c = metrics_window_add(m, s, w, now, &m->scratch, f)) > covered)
+			covered = c;
+	metrics_figures_finish(f, &m->scratch, covered);
 }

@@ -119,6 +119,10 @@ void	metrics_advance(struct metrics *m, int64_t now);
 void	metrics_window(struct metrics *m, const struct series *s, unsigned w,
 	    int64_t now, struct metrics_figures *f);
 
+/* Every series together: the figures of the whole stream (the status line). */
+void	metrics_window_all(struct metrics *m, unsigned w, int64_t now,
+	    struct metrics_figures *f);
+
 /* Every series in the Prometheus text format 0.0.4. */
 void	metrics_prometheus(struct metrics *m, int64_t now, struct buf *out);
 

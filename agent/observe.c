@@ -71,6 +71,42 @@ observe_tick(uv_timer_t *t)
 	buf_clear(&o->pending);
 }
 
+/* 0.4ms, 21ms, 1.50s: what a person reads at a glance. */
+static int
+observe_dur(char *out, size_t cap, double s)
+{
+	if (s < 0.001)
+		return snprintf(out, cap, "%.2fms", s * 1e3);
+	if (s < 1)
+		return snprintf(out, cap, "%.0fms", s * 1e3);
+	return snprintf(out, cap, "%.2fs", s);
+}
+
+size_t
+observe_status_line(void *arg, char *buf, size_t cap)
+{
+	struct observe *o = arg;
+	struct metrics_figures f;
+	char p50[16], p95[16], p99[16];
+	int n;
+
+	if (!o->have_metrics || cap == 0)
+		return 0;
+	metrics_advance(&o->m, timefmt_now_ns());
+	metrics_window_all(&o->m, 0, timefmt_now_ns(), &f);
+	if (f.lat_count == 0)
+		n = snprintf(buf, cap, "%.1f req/s  %.1f%% errors  (%s)", f.rate,
+		    f.error_ratio * 100, o->m.window_name[0]);
+	else {
+		observe_dur(p50, sizeof p50, f.p50);
+		observe_dur(p95, sizeof p95, f.p95);
+		observe_dur(p99, sizeof p99, f.p99);
+		n = snprintf(buf, cap, "%.1f req/s  %.1f%% errors  p50 %s  p95 %s  p99 %s  (%s)",
+		    f.rate, f.error_ratio * 100, p50, p95, p99, o->m.window_name[0]);
+	}
+	return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+}
+
 static long long
 observe_rss(void)
 {

@@ -38,6 +38,9 @@ void	observe_start(struct observe *o, uv_loop_t *loop, const struct conf *c,
 void	observe_close(struct observe *o, void (*on_closed)(struct observe *o));
 void	observe_free(struct observe *o);
 
+/* The terminal's status line (sink.status): requests/s, error %, p50/p95/p99. */
+size_t	observe_status_line(void *arg, char *buf, size_t cap);
+
 /* The agent's own metrics, in the Prometheus text format. */
 void	observe_agent_metrics(struct observe *o, struct buf *out);
 

@@ -365,6 +365,31 @@ run_add_sinks(struct run *r, const struct conf *c)
 	return 0;
 }
 
+/*
+ * logagent --tail on a terminal: the stdout sink keeps a live status line
+ * (requests/s, errors, latency) under the events. Not for daemons.
+ */
+static void
+run_status_line(struct run *r, const struct conf *c)
+{
+	struct sink *s;
+
+	if (c->file != NULL || !r->obs.have_metrics)
+		return;
+	for (s = r->pipe.sinks; s != NULL; s = s->next)
+		if (s->ops == &sink_stdout && isatty(STDOUT_FILENO)) {
+			s->status = observe_status_line;
+			s->status_arg = &r->obs;
+			/*
+			 * Our own info lines ("stopping...") would land on the
+			 * status line; a person at a terminal wants the events
+			 * and the figures. Warnings and errors still show.
+			 */
+			if (r->ov->log_level == NULL && c->log_level < LEVEL_WARN)
+				log_set_level(LEVEL_WARN);
+		}
+}
+
 static void
 run_deadline_cb(uv_timer_t *t)
 {
@@ -531,6 +556,7 @@ run_agent(struct conf *c, const struct run_overrides *o, int oneshot)
 		r.exit_code = 1;
 		run_stop(&r);
 	} else {
+		run_status_line(&r, c);
 		r.env.at_startup = 1;
 		for (i = 0; i < c->nsources && rc == 0; i++)
 			rc = run_add_source(&r, &c->sources[i]);

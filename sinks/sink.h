@@ -55,6 +55,13 @@ struct sink {
 	unsigned inflight;	/* batches written and not yet done */
 	int closing;
 	unsigned gen;		/* which config made it; see pipeline_retire_sinks */
+	/*
+	 * A live status line for a terminal (set by the owner, or NULL): the
+	 * text, no newline, at most cap - 1 bytes. The stdout sink keeps it
+	 * on the last line when it writes pretty text to a terminal.
+	 */
+	size_t (*status)(void *arg, char *buf, size_t cap);
+	void *status_arg;
 	struct sink *next;	/* in the pipeline's list */
 };
 

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -14,6 +15,8 @@
 /* Write in pieces of about this much, so memory does not grow with a batch. */
 #define STDOUT_CHUNK	(1 << 20)
 #define STDOUT_RETRY_MS	20
+#define STDOUT_STATUS_MS 1000	/* the status line is redrawn this often */
+#define STDOUT_CLEAR_LINE "\r\x1b[2K"
 
 struct stdout_opts {
 	int encoding;
@@ -55,9 +58,40 @@ struct stdout_sink {
 	size_t next_ev;		/* of the current batch, not yet encoded */
 	int busy;		/* a write or a retry timer is pending */
 	sink_closed_fn closed;
+	int tty_pretty;		/* pretty text to a terminal: a status line may show */
+	int status_shown;	/* one is on the last line now */
+	uv_timer_t status_tick;
+	unsigned handles;	/* closing; freed when both are closed */
 };
 
 static void stdout_pump(struct stdout_sink *ss);
+static void stdout_status_cb(uv_timer_t *t);
+
+/*
+ * The status line, after the events just encoded: cut to the terminal's
+ * width (a wrapped status line could not be erased with one \r), dim.
+ */
+static void
+stdout_status_append(struct stdout_sink *ss)
+{
+	struct winsize ws;
+	char line[512];
+	size_t n, width = 80;
+
+	if (ss->sink->status == NULL)
+		return;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1)
+		width = ws.ws_col;
+	n = ss->sink->status(ss->sink->status_arg, line, sizeof line);
+	if (n > width - 1)
+		n = width - 1;
+	if (ss->eo.color)
+		buf_puts(&ss->out, "\x1b[2m");
+	buf_append(&ss->out, line, n);
+	if (ss->eo.color)
+		buf_puts(&ss->out, "\x1b[0m");
+	ss->status_shown = 1;
+}
 
 int sink_stdout_closed;
 
@@ -82,10 +116,18 @@ stdout_open(struct sink *s, uv_loop_t *loop)
 	    (o->color == STDOUT_COLOR_AUTO && tty && (nc == NULL || *nc == '\0') &&
 	    (term == NULL || strcmp(term, "dumb") != 0));
 	ss->eo.show_source = s->nsources > 1;
+	ss->tty_pretty = tty && ss->enc == &enc_pretty;
 	/* One event may be large (a 64 MiB line, escaped): cap, but high. */
 	buf_init(&ss->out, (size_t)1 << 30);
 	uv_timer_init(loop, &ss->retry);
 	ss->retry.data = ss;
+	uv_timer_init(loop, &ss->status_tick);
+	ss->status_tick.data = ss;
+	if (ss->tty_pretty)
+		uv_timer_start(&ss->status_tick, stdout_status_cb, STDOUT_STATUS_MS,
+		    STDOUT_STATUS_MS);
+	/* The status tick alone must not keep the loop alive. */
+	uv_unref((uv_handle_t *)&ss->status_tick);
 	s->priv = ss;
 	return 0;
 }
@@ -144,6 +186,8 @@ stdout_closed_cb(uv_handle_t *h)
 	struct sink *s = ss->sink;
 	sink_closed_fn closed = ss->closed;
 
+	if (--ss->handles > 0)
+		return;
 	buf_free(&ss->out);
 	free(ss);
 	s->priv = NULL;
@@ -183,6 +227,11 @@ stdout_pump(struct stdout_sink *ss)
 		}
 		buf_clear(&ss->out);
 		ss->written = 0;
+		/* Events go above the status line: erase it, write, draw it again. */
+		if (ss->status_shown || (ss->tty_pretty && ss->sink->status != NULL)) {
+			buf_puts(&ss->out, STDOUT_CLEAR_LINE);
+			ss->status_shown = 0;
+		}
 		/* Encode whole events up to about one chunk. */
 		for (end = ss->next_ev; end < b->nevents && ss->out.len < STDOUT_CHUNK;
 		    end++) {
@@ -193,10 +242,40 @@ stdout_pump(struct stdout_sink *ss)
 			}
 		}
 		ss->next_ev = end;
+		if (ss->tty_pretty && ss->closed == NULL)
+			stdout_status_append(ss);
+	}
+	if (ss->head == NULL && ss->closed != NULL && !ss->busy && ss->status_shown) {
+		/* Leave the terminal as we found it: no status line behind us. */
+		buf_clear(&ss->out);
+		ss->written = 0;
+		buf_puts(&ss->out, STDOUT_CLEAR_LINE);
+		ss->status_shown = 0;
+		stdout_pump(ss);
+		return;
 	}
 	if (ss->head == NULL && ss->closed != NULL && !ss->busy &&
-	    !uv_is_closing((uv_handle_t *)&ss->retry))
+	    !uv_is_closing((uv_handle_t *)&ss->retry)) {
+		ss->handles = 2;
+		uv_close((uv_handle_t *)&ss->status_tick, stdout_closed_cb);
 		uv_close((uv_handle_t *)&ss->retry, stdout_closed_cb);
+	}
+}
+
+/* Each second, when nothing is being written: the status line, fresh. */
+static void
+stdout_status_cb(uv_timer_t *t)
+{
+	struct stdout_sink *ss = t->data;
+
+	if (ss->busy || ss->head != NULL || ss->closed != NULL ||
+	    ss->sink->status == NULL)
+		return;
+	buf_clear(&ss->out);
+	ss->written = 0;
+	buf_puts(&ss->out, STDOUT_CLEAR_LINE);
+	stdout_status_append(ss);
+	stdout_pump(ss);
 }
 
 static int
