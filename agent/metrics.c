@@ -426,6 +426,10 @@ metrics_label(struct metrics *m, unsigned g, const struct event *ev,
 	}
 	if (v.n > cap - 1 - at)
 		v.n = cap - 1 - at;
+	if (v.n == 0) {		/* an empty slice may have no pointer */
+		key[at++] = METRICS_SEP;
+		return at;
+	}
 	memcpy(key + at, v.p, v.n);
 	/* The separator cannot be in a value: it would split it. */
 	if (memchr(v.p, METRICS_SEP, v.n) != NULL)

@@ -230,6 +230,7 @@ auto_line(struct auto_state *st, const char *line, struct buf *out)
 	rc = auto_run(st, &ctx, line, strlen(line), &ev);
 	buf_clear(out);
 	encoder_run(&enc_ndjson, &eo, &ev, 1, out);
+	buf_putc(out, '\0');	/* the tests use strstr */
 	arena_free(&a);
 	return rc;
 }
