@@ -47,24 +47,35 @@ route_rules_free(struct route_rules *r)
 	memset(r, 0, sizeof *r);
 }
 
+/* Byte classes, so a segment is classed with one load and an or per byte. */
+enum { ROUTE_DIGIT = 1, ROUTE_HEX = 2, ROUTE_DOT = 4 };
+#define RD (ROUTE_DIGIT | ROUTE_HEX)
+#define RH ROUTE_HEX
+static const unsigned char route_class[256] = {
+	['0'] = RD, ['1'] = RD, ['2'] = RD, ['3'] = RD, ['4'] = RD,
+	['5'] = RD, ['6'] = RD, ['7'] = RD, ['8'] = RD, ['9'] = RD,
+	['a'] = RH, ['b'] = RH, ['c'] = RH, ['d'] = RH, ['e'] = RH, ['f'] = RH,
+	['A'] = RH, ['B'] = RH, ['C'] = RH, ['D'] = RH, ['E'] = RH, ['F'] = RH,
+	['.'] = ROUTE_DOT,
+};
+#undef RD
+#undef RH
+
 static int
 route_hex(char c)
 {
 	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
 }
 
-/* A segment that names one thing among many: a number, a UUID, a long hex string. */
+/*
+ * A segment that names one thing among many: a number, a UUID, a long hex
+ * string; digits and hex are its counts of each, already made.
+ */
 static int
-route_is_id(const char *s, size_t n)
+route_is_id(const char *s, size_t n, size_t digits, size_t hex)
 {
-	size_t i, digits = 0, hex = 0;
-
 	if (n == 0)
 		return 0;
-	for (i = 0; i < n; i++) {
-		digits += s[i] >= '0' && s[i] <= '9';
-		hex += route_hex(s[i]);
-	}
 	if (digits == n)
 		return 1;
 	if (n == 36 && s[8] == '-' && s[13] == '-' && s[18] == '-' && s[23] == '-' &&
@@ -110,7 +121,8 @@ route_of(const struct route_rules *r, const char *path, size_t n, char *out,
     size_t cap)
 {
 	char tmp[1024];
-	size_t i, len = 0, seg, end;
+	size_t i, k, len = 0, seg, seg_out, digits, hex;
+	unsigned class;
 
 	if (cap == 0)
 		return 0;
@@ -123,36 +135,37 @@ route_of(const struct route_rules *r, const char *path, size_t n, char *out,
 				return strlen(out);
 			}
 	}
-	/* No digit, no id: the path is its own route (the usual static route). */
-	for (i = 0; i < n && (path[i] < '0' || path[i] > '9'); i++)
-		;
-	if (i == n) {
-		len = n < cap - 1 ? n : cap - 1;
-		memcpy(out, path, len);
-		out[len] = '\0';
-		return len;
-	}
+	/*
+	 * Each segment: found and classed in one pass over a byte table,
+	 * copied whole; only one holding a digit is looked at closer, since
+	 * ids and hashes all have one.
+	 */
 	for (i = 0; i < n && len + 1 < cap;) {
 		if (path[i] == '/') {
 			out[len++] = path[i++];
 			continue;
 		}
+		class = 0;
 		for (seg = i; i < n && path[i] != '/'; i++)
-			;
-		end = i;
-		if (route_is_id(path + seg, end - seg)) {
+			class |= route_class[(unsigned char)path[i]];
+		seg_out = len;
+		k = i - seg < cap - 1 - len ? i - seg : cap - 1 - len;
+		memcpy(out + len, path + seg, k);
+		len += k;
+		if (!(class & ROUTE_DIGIT))
+			continue;	/* no number, no hash: a word */
+		for (k = seg, digits = hex = 0; k < i; k++) {
+			digits += (route_class[(unsigned char)path[k]] & ROUTE_DIGIT) != 0;
+			hex += (route_class[(unsigned char)path[k]] & ROUTE_HEX) != 0;
+		}
+		if (route_is_id(path + seg, i - seg, digits, hex)) {
+			len = seg_out;
 			if (len + 3 >= cap)
 				break;
 			memcpy(out + len, ":id", 3);
 			len += 3;
-		} else if (memchr(path + seg, '.', end - seg) != NULL) {
-			len = route_dotted(path + seg, end - seg, out, len, cap);
-		} else {
-			if (end - seg > cap - 1 - len)
-				end = seg + (cap - 1 - len);
-			memcpy(out + len, path + seg, end - seg);
-			len += end - seg;
-		}
+		} else if (class & ROUTE_DOT)
+			len = route_dotted(path + seg, i - seg, out, seg_out, cap);
 	}
 	out[len] = '\0';
 	return len;
