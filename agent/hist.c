@@ -15,19 +15,6 @@ hist_init(struct hist *h)
 	h->min = UINT64_MAX;
 }
 
-unsigned
-hist_bucket(uint64_t us)
-{
-	unsigned k, i;
-
-	if (us < HIST_LINEAR)
-		return (unsigned)us;
-	/* us is in [2^k, 2^(k+1)), k >= 7: 64 buckets of 2^(k-6). */
-	k = 63 - (unsigned)__builtin_clzll(us);
-	i = HIST_LINEAR + (k - 7) * HIST_SUB + (unsigned)((us >> (k - 6)) - HIST_SUB);
-	return i < HIST_BUCKETS ? i : HIST_BUCKETS - 1;
-}
-
 uint64_t
 hist_bucket_low(unsigned i)
 {

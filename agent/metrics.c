@@ -304,6 +304,24 @@ metrics_series_new(struct metrics *m, const char *key, size_t n, uint32_t h)
 	return s;
 }
 
+/* Keys of tens of bytes: eight at a time, inline, rather than a memcmp call. */
+static int
+metrics_key_eq(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+
+	for (; n >= 8; a += 8, b += 8, n -= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y)
+			return 0;
+	}
+	while (n-- > 0)
+		if (*a++ != *b++)
+			return 0;
+	return 1;
+}
+
 /* The series of key, a new one, or past the cap the overflow series. */
 static struct series *
 metrics_series(struct metrics *m, const char *key, size_t n)
@@ -316,7 +334,7 @@ metrics_series(struct metrics *m, const char *key, size_t n)
 
 	for (i = h & (m->tab_size - 1); m->tab[i].s != NULL; i = (i + 1) & (m->tab_size - 1))
 		if (m->tab[i].hash == h && (s = m->tab[i].s)->keylen == n &&
-		    memcmp(s->key, key, n) == 0)
+		    metrics_key_eq(s->key, key, n))
 			return s;
 	if (m->nseries < m->max_series)
 		return metrics_series_new(m, key, n, h);
@@ -426,16 +444,12 @@ metrics_label(struct metrics *m, unsigned g, const struct event *ev,
 	}
 	if (v.n > cap - 1 - at)
 		v.n = cap - 1 - at;
-	if (v.n == 0) {		/* an empty slice may have no pointer */
-		key[at++] = METRICS_SEP;
-		return at;
-	}
-	memcpy(key + at, v.p, v.n);
-	/* The separator cannot be in a value: it would split it. */
-	if (memchr(v.p, METRICS_SEP, v.n) != NULL)
-		for (i = 0; i < v.n; i++)
-			if (key[at + i] == METRICS_SEP)
-				key[at + i] = ' ';
+	/*
+	 * Values are short: a byte loop beats two library calls. The
+	 * separator cannot be in a value: it would split it.
+	 */
+	for (i = 0; i < v.n; i++)
+		key[at + i] = v.p[i] == METRICS_SEP ? ' ' : v.p[i];
 	at += v.n;
 	key[at++] = METRICS_SEP;
 	return at;

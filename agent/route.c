@@ -146,12 +146,20 @@ route_of(const struct route_rules *r, const char *path, size_t n, char *out,
 			continue;
 		}
 		class = 0;
-		for (seg = i; i < n && path[i] != '/'; i++)
-			class |= route_class[(unsigned char)path[i]];
 		seg_out = len;
-		k = i - seg < cap - 1 - len ? i - seg : cap - 1 - len;
-		memcpy(out + len, path + seg, k);
-		len += k;
+		if (n - i < cap - 1 - len) {
+			/* The rest of the path fits: copy as we class, no checks. */
+			for (seg = i; i < n && path[i] != '/'; i++) {
+				class |= route_class[(unsigned char)path[i]];
+				out[len++] = path[i];
+			}
+		} else {
+			for (seg = i; i < n && path[i] != '/'; i++)
+				class |= route_class[(unsigned char)path[i]];
+			k = i - seg < cap - 1 - len ? i - seg : cap - 1 - len;
+			memcpy(out + len, path + seg, k);
+			len += k;
+		}
 		if (!(class & ROUTE_DIGIT))
 			continue;	/* no number, no hash: a word */
 		for (k = seg, digits = hex = 0; k < i; k++) {
@@ -162,8 +170,9 @@ route_of(const struct route_rules *r, const char *path, size_t n, char *out,
 			len = seg_out;
 			if (len + 3 >= cap)
 				break;
-			memcpy(out + len, ":id", 3);
-			len += 3;
+			out[len++] = ':';
+			out[len++] = 'i';
+			out[len++] = 'd';
 		} else if (class & ROUTE_DOT)
 			len = route_dotted(path + seg, i - seg, out, seg_out, cap);
 	}

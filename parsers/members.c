@@ -532,8 +532,10 @@ member_clashes(const struct members *m, struct slice key)
 {
 	enum member_kind k;
 
-	if (!(m->seen & ~(MK_BIT(MK_TIME) | MK_BIT(MK_LEVEL) | MK_BIT(MK_MSG))))
+	if (key.n == 0 ||
+	    !(m->seen & ~(MK_BIT(MK_TIME) | MK_BIT(MK_LEVEL) | MK_BIT(MK_MSG))))
 		return 0;
+	/* MK_REQUEST has no field of its own: its name is empty and skipped. */
 	for (k = MK_METHOD; k <= MK_REQID; k++)
 		if ((m->seen & MK_BIT(k)) && member_field[k].n == key.n &&
 		    memcmp(member_field[k].p, key.p, key.n) == 0)

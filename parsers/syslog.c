@@ -82,6 +82,7 @@ static int
 syslog_sd(const struct parse_ctx *ctx, struct event *ev, const char *p,
     size_t n, size_t *i)
 {
+	struct members m = { 0, 0 };
 	struct slice id, name, val;
 	size_t start;
 	char *key;
@@ -117,7 +118,11 @@ syslog_sd(const struct parse_ctx *ctx, struct event *ev, const char *p,
 			memcpy(key, id.p, id.n);
 			key[id.n] = '.';
 			memcpy(key + id.n + 1, name.p, name.n);
-			if ((rc = parser_add_field(ctx, ev,
+			/*
+			 * [http method="GET" status="503"] gives the request fields
+			 * every format gives; the severity stays the level.
+			 */
+			if ((rc = parser_member(ctx, ev, &m,
 			    (struct slice){ key, id.n + 1 + name.n }, val, FIELD_STRING)) != 0)
 				return rc;
 		}
