@@ -162,7 +162,7 @@ static const struct conf_option conf_source_options[] = {
 
 static const struct conf_option conf_sink_options[] = {
 	{ "type", CONF_STRING, NULL, OPT(conf_sink, type), 0, 0, NULL,
-	  CONF_REQUIRED, "which sink: stdout or null", NULL },
+	  CONF_REQUIRED, "which sink: stdout, file or null", NULL },
 	{ "name", CONF_STRING, NULL, OPT(conf_sink, name), 0, 0, NULL, 0,
 	  "name used in the agent's log (default: the type)", NULL },
 	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, NULL },

@@ -7,16 +7,10 @@
 #include "sink.h"
 #include "xmalloc.h"
 
-struct null_item {
-	struct batch *b;
-	sink_done_fn done;
-	struct null_item *next;
-};
-
 struct null_sink {
 	struct sink *sink;
 	uv_timer_t timer;	/* done runs from here: later, never inside write() */
-	struct null_item *head, *tail;
+	struct sink_queue q;
 	sink_closed_fn closed;
 };
 
@@ -28,15 +22,8 @@ static void
 null_timer_cb(uv_timer_t *t)
 {
 	struct null_sink *ns = t->data;
-	struct null_item *it;
-
-	while ((it = ns->head) != NULL) {
-		ns->head = it->next;
-		if (ns->head == NULL)
-			ns->tail = NULL;
-		it->done(ns->sink, it->b, 0);
-		free(it);
-	}
+	while (ns->q.head != NULL)
+		sink_queue_done(&ns->q, ns->sink, 0);
 }
 
 static int
@@ -55,19 +42,9 @@ static int
 null_write(struct sink *s, struct batch *b, sink_done_fn done)
 {
 	struct null_sink *ns = s->priv;
-	struct null_item *it;
-
 	if (ns->closed != NULL)
 		return AGENT_E_CLOSED;
-	it = xmalloc(sizeof *it);
-	it->b = b;
-	it->done = done;
-	it->next = NULL;
-	if (ns->tail != NULL)
-		ns->tail->next = it;
-	else
-		ns->head = it;
-	ns->tail = it;
+	sink_queue_push(&ns->q, b, done);
 	uv_timer_start(&ns->timer, null_timer_cb, 0, 0);
 	return 0;
 }

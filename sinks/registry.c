@@ -3,12 +3,15 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sink.h"
+#include "xmalloc.h"
 
 const struct sink_ops *const sink_table[] = {
 	&sink_stdout,
+	&sink_file,
 	&sink_null,
 	NULL,
 };
@@ -53,4 +56,31 @@ encoder_run(const struct encoder_ops *enc, const struct encode_opts *o,
 		}
 	}
 	return 0;
+}
+
+void
+sink_queue_push(struct sink_queue *q, struct batch *b, sink_done_fn done)
+{
+	struct sink_item *it = xmalloc(sizeof *it);
+
+	it->b = b;
+	it->done = done;
+	it->next = NULL;
+	if (q->tail != NULL)
+		q->tail->next = it;
+	else
+		q->head = it;
+	q->tail = it;
+}
+
+void
+sink_queue_done(struct sink_queue *q, struct sink *s, int status)
+{
+	struct sink_item *it = q->head;
+
+	q->head = it->next;
+	if (q->head == NULL)
+		q->tail = NULL;
+	it->done(s, it->b, status);
+	free(it);
 }

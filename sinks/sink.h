@@ -65,6 +65,23 @@ struct sink {
 	struct sink *next;	/* in the pipeline's list */
 };
 
+/*
+ * The batches a sink holds, oldest first: what write() queues and what
+ * it owes a done for. Every sink delivers in order, so one list will do.
+ */
+struct sink_item {
+	struct batch *b;
+	sink_done_fn done;
+	struct sink_item *next;
+};
+struct sink_queue {
+	struct sink_item *head, *tail;
+};
+
+void	sink_queue_push(struct sink_queue *q, struct batch *b, sink_done_fn done);
+/* Take the oldest off the queue and call its done with status. */
+void	sink_queue_done(struct sink_queue *q, struct sink *s, int status);
+
 extern const struct sink_ops *const sink_table[];
 const struct sink_ops *sink_find(const char *name);
 const char *sink_names(void);
@@ -97,6 +114,7 @@ int	encoder_run(const struct encoder_ops *enc, const struct encode_opts *o,
 extern const struct encoder_ops enc_ndjson;
 extern const struct encoder_ops enc_pretty;
 extern const struct sink_ops sink_stdout;
+extern const struct sink_ops sink_file;
 /* Set by main when the process started with standard output closed. */
 extern int sink_stdout_closed;
 extern const struct sink_ops sink_null;

@@ -8,6 +8,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "gzip.h"
 #include "log.h"
 #include "sink.h"
 #include "xmalloc.h"
@@ -21,6 +22,8 @@
 struct stdout_opts {
 	int encoding;
 	int color;
+	int compress;
+	long long level;
 };
 
 enum { STDOUT_ENC_AUTO, STDOUT_ENC_NDJSON, STDOUT_ENC_PRETTY };
@@ -28,6 +31,7 @@ enum { STDOUT_COLOR_AUTO, STDOUT_COLOR_ALWAYS, STDOUT_COLOR_NEVER };
 
 static const char *const stdout_encodings[] = { "auto", "ndjson", "pretty", NULL };
 static const char *const stdout_colors[] = { "auto", "always", "never", NULL };
+static const char *const stdout_compress[] = { "none", "gzip", NULL };
 
 static const struct conf_option stdout_options[] = {
 	{ "encoding", CONF_ENUM, "auto", offsetof(struct stdout_opts, encoding),
@@ -36,13 +40,11 @@ static const struct conf_option stdout_options[] = {
 	{ "color", CONF_ENUM, "auto", offsetof(struct stdout_opts, color), 0, 0,
 	  stdout_colors, 0,
 	  "auto: colours on a terminal unless NO_COLOR is set or TERM is dumb", NULL },
+	{ "compress", CONF_ENUM, "none", offsetof(struct stdout_opts, compress), 0, 0,
+	  stdout_compress, 0, "gzip: the output is gzip members (logagent ... | zcat works)", NULL },
+	{ "level", CONF_INT, "1", offsetof(struct stdout_opts, level), 1, 9, NULL, 0,
+	  "gzip level", NULL },
 	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, NULL },
-};
-
-struct stdout_item {
-	struct batch *b;
-	sink_done_fn done;
-	struct stdout_item *next;
 };
 
 struct stdout_sink {
@@ -53,8 +55,11 @@ struct stdout_sink {
 	const struct encoder_ops *enc;
 	struct encode_opts eo;
 	struct buf out;
+	struct buf plain;	/* with compress gzip: the text, before out holds its member */
+	int gzip;
+	int level;
 	size_t written;		/* of out, by the writes so far */
-	struct stdout_item *head, *tail;  /* waiting batches; head is current */
+	struct sink_queue q;	/* waiting batches; the head is current */
 	size_t next_ev;		/* of the current batch, not yet encoded */
 	int busy;		/* a write or a retry timer is pending */
 	sink_closed_fn closed;
@@ -117,6 +122,13 @@ stdout_open(struct sink *s, uv_loop_t *loop)
 	    (term == NULL || strcmp(term, "dumb") != 0));
 	ss->eo.show_source = s->nsources > 1;
 	ss->tty_pretty = tty && ss->enc == &enc_pretty;
+	if ((ss->gzip = o->compress == 1)) {
+		/* Compressed bytes are no text: no colours, no status line. */
+		ss->tty_pretty = 0;
+		ss->eo.color = 0;
+		ss->level = (int)o->level;
+		buf_init(&ss->plain, (size_t)1 << 30);
+	}
 	/* One event may be large (a 64 MiB line, escaped): cap, but high. */
 	buf_init(&ss->out, (size_t)1 << 30);
 	uv_timer_init(loop, &ss->retry);
@@ -135,16 +147,10 @@ stdout_open(struct sink *s, uv_loop_t *loop)
 static void
 stdout_finish(struct stdout_sink *ss, int status)
 {
-	struct stdout_item *it = ss->head;
-
-	ss->head = it->next;
-	if (ss->head == NULL)
-		ss->tail = NULL;
 	ss->next_ev = 0;
 	buf_clear(&ss->out);
 	ss->written = 0;
-	it->done(ss->sink, it->b, status);
-	free(it);
+	sink_queue_done(&ss->q, ss->sink, status);
 }
 
 static void
@@ -189,6 +195,7 @@ stdout_closed_cb(uv_handle_t *h)
 	if (--ss->handles > 0)
 		return;
 	buf_free(&ss->out);
+	buf_free(&ss->plain);
 	free(ss);
 	s->priv = NULL;
 	closed(s);
@@ -218,9 +225,9 @@ stdout_pump(struct stdout_sink *ss)
 			stdout_finish(ss, rc);
 			continue;
 		}
-		if (ss->head == NULL)
+		if (ss->q.head == NULL)
 			break;
-		b = ss->head->b;
+		b = ss->q.head->b;
 		if (ss->next_ev == b->nevents) {
 			stdout_finish(ss, 0);
 			continue;
@@ -244,8 +251,19 @@ stdout_pump(struct stdout_sink *ss)
 		ss->next_ev = end;
 		if (ss->tty_pretty && ss->closed == NULL)
 			stdout_status_append(ss);
+		if (ss->gzip && ss->out.len > 0) {
+			/* One gzip member per chunk: members concatenate for zcat. */
+			buf_clear(&ss->plain);
+			buf_append(&ss->plain, ss->out.p, ss->out.len);
+			buf_clear(&ss->out);
+			if (gzip_member(&ss->out, ss->plain.p, ss->plain.len, ss->level) != 0) {
+				log_error("stdout: cannot compress %zu bytes; these events are skipped",
+				    ss->plain.len);
+				buf_clear(&ss->out);
+			}
+		}
 	}
-	if (ss->head == NULL && ss->closed != NULL && !ss->busy && ss->status_shown) {
+	if (ss->q.head == NULL && ss->closed != NULL && !ss->busy && ss->status_shown) {
 		/* Leave the terminal as we found it: no status line behind us. */
 		buf_clear(&ss->out);
 		ss->written = 0;
@@ -254,7 +272,7 @@ stdout_pump(struct stdout_sink *ss)
 		stdout_pump(ss);
 		return;
 	}
-	if (ss->head == NULL && ss->closed != NULL && !ss->busy &&
+	if (ss->q.head == NULL && ss->closed != NULL && !ss->busy &&
 	    !uv_is_closing((uv_handle_t *)&ss->retry)) {
 		ss->handles = 2;
 		uv_close((uv_handle_t *)&ss->status_tick, stdout_closed_cb);
@@ -268,7 +286,7 @@ stdout_status_cb(uv_timer_t *t)
 {
 	struct stdout_sink *ss = t->data;
 
-	if (ss->busy || ss->head != NULL || ss->closed != NULL ||
+	if (ss->busy || ss->q.head != NULL || ss->closed != NULL ||
 	    ss->sink->status == NULL)
 		return;
 	buf_clear(&ss->out);
@@ -282,19 +300,9 @@ static int
 stdout_write(struct sink *s, struct batch *b, sink_done_fn done)
 {
 	struct stdout_sink *ss = s->priv;
-	struct stdout_item *it;
-
 	if (ss->closed != NULL)
 		return AGENT_E_CLOSED;
-	it = xmalloc(sizeof *it);
-	it->b = b;
-	it->done = done;
-	it->next = NULL;
-	if (ss->tail != NULL)
-		ss->tail->next = it;
-	else
-		ss->head = it;
-	ss->tail = it;
+	sink_queue_push(&ss->q, b, done);
 	/*
 	 * Pump from a zero timer, not from here: done must run later, on the
 	 * loop, never inside write().

@@ -113,7 +113,7 @@ main(void)
 	bad("{\"sources\":[{\"path\":\"/a\",\"format\":\"xml\"}],\"sinks\":[{\"type\":\"stdout\"}]}",
 	    "sources[0].format: expected a format name (auto, cri, json, logfmt, clf, syslog, plain), got \"xml\"", "unknown format");
 	bad("{\"sources\":[{\"path\":\"/a\"}],\"sinks\":[{\"type\":\"kafka\"}]}",
-	    "sinks[0].type: expected a sink type (stdout, null), got \"kafka\"", "unknown sink type");
+	    "sinks[0].type: expected a sink type (stdout, file, null), got \"kafka\"", "unknown sink type");
 	bad("{\"sources\":[{\"path\":\"/a\"}],\"sinks\":[{\"encoding\":\"pretty\"}]}",
 	    "sinks[0].type: required key is missing", "sink without a type");
 	bad("{\"sources\":[{\"path\":\"/a\"}],\"sinks\":[{\"type\":\"stdout\",\"encodng\":\"pretty\"}]}",

@@ -1,0 +1,464 @@
+/* SPDX-License-Identifier: MIT */
+/* file.c: batches appended to files named by a strftime pattern, each batch one gzip member. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gzip.h"
+#include "log.h"
+#include "sink.h"
+#include "timefmt.h"
+#include "xmalloc.h"
+
+#define FILE_RETRY_MIN_MS	100
+#define FILE_RETRY_MAX_MS	30000
+#define FILE_NAME_MAX		4096
+
+enum { FILE_GZIP_AUTO, FILE_GZIP_ON, FILE_GZIP_OFF };
+enum { FILE_FSYNC_BATCH, FILE_FSYNC_NEVER };
+
+struct file_opts {
+	char *path;
+	int compress;
+	long long level;
+	char *mode;
+	int fsync;
+	int utc;
+	size_t max_bytes;
+	long long keep_files;
+};
+
+static const char *const file_compress[] = { "auto", "gzip", "none", NULL };
+static const char *const file_fsyncs[] = { "batch", "never", NULL };
+
+static const struct conf_option file_options[] = {
+	{ "path", CONF_STRING, NULL, offsetof(struct file_opts, path), 0, 0, NULL,
+	  CONF_REQUIRED, "strftime pattern of the file, e.g. /var/log/agg/app-%Y%m%d-%H.jsonl.gz: when the name changes a new file begins (hourly, daily); directories are created", NULL },
+	{ "compress", CONF_ENUM, "auto", offsetof(struct file_opts, compress), 0, 0,
+	  file_compress, 0, "gzip: each batch one gzip member (zcat reads a file cut short up to its last whole batch); auto: gzip when the path ends in .gz", NULL },
+	{ "level", CONF_INT, "1", offsetof(struct file_opts, level), 1, 9, NULL, 0,
+	  "gzip level", NULL },
+	{ "mode", CONF_STRING, "0640", offsetof(struct file_opts, mode), 0, 0, NULL, 0,
+	  "permissions of new files, octal", NULL },
+	{ "fsync", CONF_ENUM, "batch", offsetof(struct file_opts, fsync), 0, 0,
+	  file_fsyncs, 0, "batch: fsync before a batch counts as written (checkpoints move only past what is on disk); never: leave it to the kernel", NULL },
+	{ "utc", CONF_BOOL, "false", offsetof(struct file_opts, utc), 0, 0, NULL, 0,
+	  "format the path in UTC rather than local time", NULL },
+	{ "max_bytes", CONF_SIZE, "0", offsetof(struct file_opts, max_bytes), 0,
+	  1LL << 50, NULL, 0, "past this size a numbered part begins (app.1.jsonl.gz, app.2...); 0: no limit", NULL },
+	{ "keep_files", CONF_INT, "0", offsetof(struct file_opts, keep_files), 0,
+	  1000000, NULL, 0, "files the pattern names kept at most, oldest removed first; 0: all", NULL },
+	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, NULL },
+};
+
+/*
+ * One batch at a time goes to the thread pool: encoded, compressed and
+ * written there, fsynced per policy; the loop only learns the outcome.
+ */
+struct file_sink {
+	struct sink *sink;
+	const struct file_opts *o;
+	uv_loop_t *loop;
+	uv_work_t work;
+	uv_timer_t retry;
+	int gzip;
+	mode_t mode;
+	struct sink_queue q;
+	int busy;		/* a work or a retry is pending */
+	sink_closed_fn closed;
+	/* Owned by the worker while busy. */
+	struct buf text, out;	/* encoded, then compressed */
+	int encoded;		/* out holds the current batch already */
+	int fd;
+	char name[FILE_NAME_MAX];	/* of fd */
+	unsigned part;
+	off_t size;
+	int err;		/* of the last attempt, or 0 */
+	char errwhat[64];
+	unsigned retry_ms;
+	uint64_t failures;
+	int logged_err;
+};
+
+static void file_next(struct file_sink *fs);
+
+/* A file and its age, for keep_files. */
+struct file_aged {
+	const char *path;
+	struct stat st;
+};
+
+/* The name for now: the pattern formatted, with ".N" before the first dot of a part. */
+static int
+file_name(const struct file_sink *fs, time_t now, unsigned part, char *out, size_t cap)
+{
+	struct tm tm;
+	char base[FILE_NAME_MAX], *slash, *dot;
+	size_t n;
+
+	if ((fs->o->utc ? gmtime_r(&now, &tm) : localtime_r(&now, &tm)) == NULL)
+		return -EINVAL;
+	/* The pattern is the user's, by design: strftime only formats times. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	n = strftime(base, sizeof base, fs->o->path, &tm);
+#pragma GCC diagnostic pop
+	if (n == 0)
+		return -ENAMETOOLONG;
+	if (part == 0) {
+		snprintf(out, cap, "%s", base);
+		return 0;
+	}
+	slash = strrchr(base, '/');
+	dot = strchr(slash != NULL ? slash + 1 : base, '.');
+	if (dot == NULL)
+		snprintf(out, cap, "%s.%u", base, part);
+	else
+		snprintf(out, cap, "%.*s.%u%s", (int)(dot - base), base, part, dot);
+	return 0;
+}
+
+/* mkdir -p of the directory part of path. */
+static int
+file_mkdirs(const char *path)
+{
+	char dir[FILE_NAME_MAX], *p;
+
+	snprintf(dir, sizeof dir, "%s", path);
+	if ((p = strrchr(dir, '/')) == NULL || p == dir)
+		return 0;
+	*p = '\0';
+	for (p = dir + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0750) != 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(dir, 0750) != 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* The file for this batch: the same, or the next one when the name or the size says so. */
+static int
+file_target(struct file_sink *fs)
+{
+	char name[FILE_NAME_MAX];
+	struct stat st;
+	time_t now = time(NULL);
+	int rc;
+
+	if ((rc = file_name(fs, now, fs->part, name, sizeof name)) != 0)
+		return rc;
+	if (fs->fd >= 0 && strcmp(name, fs->name) != 0) {
+		/* A new hour, day, second: the pattern moved on, parts start over. */
+		fs->part = 0;
+		if ((rc = file_name(fs, now, 0, name, sizeof name)) != 0)
+			return rc;
+	}
+	while (fs->o->max_bytes > 0 && fs->fd >= 0 && strcmp(name, fs->name) == 0 &&
+	    (size_t)fs->size >= fs->o->max_bytes) {
+		fs->part++;
+		if ((rc = file_name(fs, now, fs->part, name, sizeof name)) != 0)
+			return rc;
+	}
+	if (fs->fd >= 0 && strcmp(name, fs->name) == 0)
+		return 0;
+	if (fs->fd >= 0) {
+		close(fs->fd);
+		fs->fd = -1;
+	}
+	if ((rc = file_mkdirs(name)) != 0) {
+		snprintf(fs->errwhat, sizeof fs->errwhat, "cannot create the directory");
+		return rc;
+	}
+	/* Created here: the configured mode, whatever the agent's umask (077). */
+	if ((fs->fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC,
+	    fs->mode)) >= 0)
+		(void)fchmod(fs->fd, fs->mode);
+	else if (errno == EEXIST)
+		fs->fd = open(name, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fs->fd < 0) {
+		snprintf(fs->errwhat, sizeof fs->errwhat, "cannot open");
+		snprintf(fs->name, sizeof fs->name, "%s", name);
+		return -errno;
+	}
+	snprintf(fs->name, sizeof fs->name, "%s", name);
+	fs->size = fstat(fs->fd, &st) == 0 ? st.st_size : 0;
+	return 0;
+}
+
+/*
+ * A write or fsync failed (errno says why): cut the file back to where the
+ * batch began, so no torn member is left for zcat to stumble on.
+ */
+static void
+file_undo(struct file_sink *fs, off_t start, const char *what)
+{
+	fs->err = -errno;
+	snprintf(fs->errwhat, sizeof fs->errwhat, "%s", what);
+	if (ftruncate(fs->fd, start) != 0)
+		snprintf(fs->errwhat, sizeof fs->errwhat, "%s, nor cut back the batch", what);
+}
+
+/* In the thread pool: encode, compress, write, fsync. Sets fs->err. */
+static void
+file_work(uv_work_t *w)
+{
+	struct file_sink *fs = w->data;
+	struct batch *b = fs->q.head->b;
+	struct encode_opts eo = { 0, 0 };
+	const char *p;
+	size_t left;
+	ssize_t k;
+	off_t start;
+	int rc;
+
+	fs->err = 0;
+	fs->errwhat[0] = '\0';
+	if (!fs->encoded) {
+		buf_clear(&fs->text);
+		buf_clear(&fs->out);
+		if (encoder_run(&enc_ndjson, &eo, b->events, b->nevents, &fs->text) != 0) {
+			fs->err = AGENT_E_TOOBIG;
+			snprintf(fs->errwhat, sizeof fs->errwhat, "cannot encode the batch");
+			return;
+		}
+		if (!fs->gzip)
+			buf_append(&fs->out, fs->text.p, fs->text.len);
+		else if ((rc = gzip_member(&fs->out, fs->text.p, fs->text.len,
+		    (int)fs->o->level)) != 0) {
+			fs->err = rc;
+			snprintf(fs->errwhat, sizeof fs->errwhat, "cannot compress");
+			return;
+		}
+		fs->encoded = 1;
+	}
+	if ((rc = file_target(fs)) != 0) {
+		fs->err = rc;
+		return;
+	}
+	start = fs->size;
+	for (p = fs->out.p, left = fs->out.len; left > 0; p += k, left -= (size_t)k) {
+		if ((k = write(fs->fd, p, left)) < 0) {
+			if (errno == EINTR) {
+				k = 0;
+				continue;
+			}
+			file_undo(fs, start, "cannot write");
+			return;
+		}
+	}
+	if (fs->o->fsync == FILE_FSYNC_BATCH && fsync(fs->fd) != 0) {
+		file_undo(fs, start, "cannot fsync");
+		return;
+	}
+	fs->size = start + (off_t)fs->out.len;
+}
+
+static void
+file_retry_cb(uv_timer_t *t)
+{
+	struct file_sink *fs = t->data;
+
+	fs->busy = 0;
+	file_next(fs);
+}
+
+static int
+file_cmp_mtime(const void *a, const void *b)
+{
+	const struct stat *x = &((const struct file_aged *)a)->st;
+	const struct stat *y = &((const struct file_aged *)b)->st;
+
+	if (x->st_mtim.tv_sec != y->st_mtim.tv_sec)
+		return x->st_mtim.tv_sec < y->st_mtim.tv_sec ? -1 : 1;
+	return x->st_mtim.tv_nsec < y->st_mtim.tv_nsec ? -1 :
+	    x->st_mtim.tv_nsec > y->st_mtim.tv_nsec;
+}
+
+/*
+ * keep_files: of the files the pattern names (each %X a *, and numbered
+ * parts: a * before the first dot of the name), the oldest by
+ * modification time go first. The one being written stays.
+ */
+static void
+file_retention(struct file_sink *fs)
+{
+	char pat[FILE_NAME_MAX];
+	const char *s, *base;
+	struct file_aged *f;
+	size_t n = 0, i, nf = 0;
+	glob_t g;
+
+	if (fs->o->keep_files <= 0)
+		return;
+	base = strrchr(fs->o->path, '/');
+	base = base != NULL ? base + 1 : fs->o->path;
+	for (s = fs->o->path; *s != '\0' && n + 3 < sizeof pat; s++) {
+		if (s >= base && *s == '.' && strchr(base, '.') == s)
+			pat[n++] = '*';
+		if (*s == '%' && s[1] != '\0') {
+			s++;
+			pat[n++] = s[0] == '%' ? '%' : '*';
+		} else
+			pat[n++] = *s;
+	}
+	pat[n] = '\0';
+	if (glob(pat, 0, NULL, &g) != 0)
+		return;
+	f = xcalloc(g.gl_pathc + 1, sizeof *f);
+	for (i = 0; i < g.gl_pathc; i++)
+		if (stat(g.gl_pathv[i], &f[nf].st) == 0 && S_ISREG(f[nf].st.st_mode))
+			f[nf++].path = g.gl_pathv[i];
+	qsort(f, nf, sizeof *f, file_cmp_mtime);
+	for (i = 0; i + (size_t)fs->o->keep_files < nf; i++)
+		if (strcmp(f[i].path, fs->name) != 0 && unlink(f[i].path) == 0)
+			log_info("sink %s: removed %s (keep_files %lld)", fs->sink->name,
+			    f[i].path, fs->o->keep_files);
+	free(f);
+	globfree(&g);
+}
+
+static void
+file_after(uv_work_t *w, int status)
+{
+	struct file_sink *fs = w->data;
+	fs->busy = 0;
+	if (fs->err == 0 && status == 0) {
+		if (fs->logged_err)
+			log_info("sink %s: writing to %s again", fs->sink->name, fs->name);
+		fs->logged_err = 0;
+		fs->retry_ms = 0;
+		fs->encoded = 0;
+		sink_queue_done(&fs->q, fs->sink, 0);
+		file_retention(fs);
+		file_next(fs);
+		return;
+	}
+	/*
+	 * Disk full, permission denied...: the batch stays, and so does every
+	 * one behind it (reading pauses through backpressure); try again,
+	 * later and later, without end: nothing is acknowledged unwritten.
+	 */
+	fs->failures++;
+	fs->retry_ms = fs->retry_ms == 0 ? FILE_RETRY_MIN_MS :
+	    fs->retry_ms * 2 > FILE_RETRY_MAX_MS ? FILE_RETRY_MAX_MS : fs->retry_ms * 2;
+	if (!fs->logged_err || fs->retry_ms == FILE_RETRY_MAX_MS)
+		log_error("sink %s: %s %s: %s; retrying in %u ms (%llu failures so far)",
+		    fs->sink->name, fs->errwhat, fs->name[0] ? fs->name : fs->o->path,
+		    agent_strerror(fs->err != 0 ? fs->err : status), fs->retry_ms,
+		    (unsigned long long)fs->failures);
+	fs->logged_err = 1;
+	if (fs->err == AGENT_E_TOOBIG) {
+		/* It will never fit: give it up (counted by the pipeline) rather than loop. */
+		fs->encoded = 0;
+		sink_queue_done(&fs->q, fs->sink, AGENT_E_TOOBIG);
+		file_next(fs);
+		return;
+	}
+	fs->busy = 1;
+	uv_timer_start(&fs->retry, file_retry_cb, fs->retry_ms, 0);
+}
+
+static void
+file_closed_cb(uv_handle_t *h)
+{
+	struct file_sink *fs = h->data;
+	struct sink *s = fs->sink;
+	sink_closed_fn closed = fs->closed;
+
+	if (fs->fd >= 0)
+		close(fs->fd);
+	buf_free(&fs->text);
+	buf_free(&fs->out);
+	free(fs);
+	s->priv = NULL;
+	closed(s);
+}
+
+static void
+file_next(struct file_sink *fs)
+{
+	if (fs->busy)
+		return;
+	if (fs->q.head != NULL) {
+		fs->busy = 1;
+		fs->work.data = fs;
+		uv_queue_work(fs->loop, &fs->work, file_work, file_after);
+		return;
+	}
+	if (fs->closed != NULL && !uv_is_closing((uv_handle_t *)&fs->retry))
+		uv_close((uv_handle_t *)&fs->retry, file_closed_cb);
+}
+
+static int
+file_open(struct sink *s, uv_loop_t *loop)
+{
+	const struct file_opts *o = s->conf->opts;
+	struct file_sink *fs;
+	char *end;
+	long mode;
+	size_t n = strlen(o->path);
+
+	mode = strtol(o->mode, &end, 8);
+	if (*end != '\0' || end == o->mode || mode < 0 || mode > 07777) {
+		log_error("sink %s: mode \"%s\" is not an octal mode such as 0640", s->name,
+		    o->mode);
+		return AGENT_E_CONFIG;
+	}
+	fs = xcalloc(1, sizeof *fs);
+	fs->sink = s;
+	fs->o = o;
+	fs->loop = loop;
+	fs->fd = -1;
+	fs->mode = (mode_t)mode;
+	fs->gzip = o->compress == FILE_GZIP_ON ||
+	    (o->compress == FILE_GZIP_AUTO && n > 3 && strcmp(o->path + n - 3, ".gz") == 0);
+	buf_init(&fs->text, (size_t)1 << 30);
+	buf_init(&fs->out, (size_t)1 << 30);
+	uv_timer_init(loop, &fs->retry);
+	fs->retry.data = fs;
+	s->priv = fs;
+	return 0;
+}
+
+static int
+file_write(struct sink *s, struct batch *b, sink_done_fn done)
+{
+	struct file_sink *fs = s->priv;
+	if (fs->closed != NULL)
+		return AGENT_E_CLOSED;
+	sink_queue_push(&fs->q, b, done);
+	file_next(fs);
+	return 0;
+}
+
+static void
+file_close(struct sink *s, sink_closed_fn closed)
+{
+	struct file_sink *fs = s->priv;
+
+	fs->closed = closed;
+	file_next(fs);
+}
+
+const struct sink_ops sink_file = {
+	.name = "file",
+	.help = "Files named by a strftime pattern (cron-style hourly or daily files), ndjson, each batch a gzip member; SIGHUP reopens.",
+	.options = file_options,
+	.opts_size = sizeof(struct file_opts),
+	.open = file_open,
+	.write = file_write,
+	.close = file_close,
+};
