@@ -162,7 +162,7 @@ static const struct conf_option conf_source_options[] = {
 
 static const struct conf_option conf_sink_options[] = {
 	{ "type", CONF_STRING, NULL, OPT(conf_sink, type), 0, 0, NULL,
-	  CONF_REQUIRED, "which sink: stdout, file or null", NULL },
+	  CONF_REQUIRED, "which sink: stdout, file, http or null", NULL },
 	{ "name", CONF_STRING, NULL, OPT(conf_sink, name), 0, 0, NULL, 0,
 	  "name used in the agent's log (default: the type)", NULL },
 	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, NULL },
@@ -1189,6 +1189,25 @@ conf_dup_strings(const struct conf_option *opts, void *base)
 			break;
 		}
 	}
+}
+
+void *
+conf_opts_dup(const struct conf_option *opts, const void *src, size_t size)
+{
+	void *p = xmalloc(size ? size : 1);
+
+	memcpy(p, src, size);
+	conf_dup_strings(opts, p);
+	return p;
+}
+
+void
+conf_opts_free(const struct conf_option *opts, void *p)
+{
+	if (p == NULL)
+		return;
+	conf_free_strings(opts, p);
+	free(p);
 }
 
 void

@@ -166,6 +166,13 @@ struct conf_sink *conf_add_sink(struct conf *c, const struct sink_ops *ops);
 
 void	conf_free(struct conf *c);
 
+/*
+ * A sink's options (size bytes described by opts) as a copy that owns its
+ * strings, for a sink that keeps them past open(): a reload frees the conf.
+ */
+void	*conf_opts_dup(const struct conf_option *opts, const void *src, size_t size);
+void	conf_opts_free(const struct conf_option *opts, void *p);
+
 /* A source's conf with its own copies of every string; freed with conf_source_free. */
 void	conf_source_copy(struct conf_source *dst, const struct conf_source *src);
 void	conf_source_free(struct conf_source *c);

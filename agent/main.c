@@ -160,6 +160,8 @@ main(int argc, char **argv)
 
 	main_harden();
 	main_malloc_tune();
+	/* Once, before any thread: libcurl's own set-up is not thread-safe. */
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	memset(longopts, 0, sizeof longopts);
 	for (i = 0; i < (int)MAIN_NOPTIONS; i++)
 		longopts[i] = main_options[i].opt;

@@ -335,6 +335,7 @@ pipeline_sink_closed(struct sink *s)
 			break;
 		}
 	free(s->name);
+	free((char *)s->state_dir);
 	free(s);
 	if (p->closing && p->sinks == NULL && p->on_closed != NULL)
 		p->on_closed(p->arg);

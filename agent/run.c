@@ -354,10 +354,12 @@ run_add_sinks(struct run *r, const struct conf *c)
 		    c->sinks[i].type);
 		s->nsources = (unsigned)c->nsources;
 		s->gen = r->sink_gen;
+		s->state_dir = c->state_dir ? xstrdup(c->state_dir) : NULL;
 		if ((rc = pipeline_add_sink(&r->pipe, s)) != 0) {
 			log_error("sink %s: cannot open: %s", s->name,
 			    agent_strerror(rc));
 			free(s->name);
+			free((char *)s->state_dir);
 			free(s);
 			return rc;
 		}

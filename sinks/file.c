@@ -380,6 +380,7 @@ file_closed_cb(uv_handle_t *h)
 
 	if (fs->fd >= 0)
 		close(fs->fd);
+	conf_opts_free(file_options, (void *)fs->o);
 	buf_free(&fs->text);
 	buf_free(&fs->out);
 	free(fs);
@@ -419,7 +420,8 @@ file_open(struct sink *s, uv_loop_t *loop)
 	}
 	fs = xcalloc(1, sizeof *fs);
 	fs->sink = s;
-	fs->o = o;
+	/* Ours: the conf goes away on reload while the last batches finish. */
+	fs->o = o = conf_opts_dup(file_options, o, sizeof *o);
 	fs->loop = loop;
 	fs->fd = -1;
 	fs->mode = (mode_t)mode;

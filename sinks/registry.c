@@ -12,6 +12,7 @@
 const struct sink_ops *const sink_table[] = {
 	&sink_stdout,
 	&sink_file,
+	&sink_http,
 	&sink_null,
 	NULL,
 };

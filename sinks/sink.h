@@ -62,6 +62,7 @@ struct sink {
 	 */
 	size_t (*status)(void *arg, char *buf, size_t cap);
 	void *status_arg;
+	const char *state_dir;	/* the agent's (owned, freed with the sink), or NULL */
 	struct sink *next;	/* in the pipeline's list */
 };
 
@@ -115,6 +116,7 @@ extern const struct encoder_ops enc_ndjson;
 extern const struct encoder_ops enc_pretty;
 extern const struct sink_ops sink_stdout;
 extern const struct sink_ops sink_file;
+extern const struct sink_ops sink_http;
 /* Set by main when the process started with standard output closed. */
 extern int sink_stdout_closed;
 extern const struct sink_ops sink_null;

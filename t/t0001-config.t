@@ -3,7 +3,7 @@
 . "${T_SRC:-$(dirname "$0")/..}/t/lib.sh"
 
 t_ok 'etc/logagent.conf is accepted by --check-config' '
-	DEPLOY_ENV=prod "$LOGAGENT" -c "$T_SRC/etc/logagent.conf" --check-config >$T_TMP/o &&
+	DEPLOY_ENV=prod COLLECTOR_TOKEN=t COLLECTOR_USER=u COLLECTOR_PASSWORD=p "$LOGAGENT" -c "$T_SRC/etc/logagent.conf" --check-config >$T_TMP/o &&
 	grep -q "logagent.conf: OK" $T_TMP/o
 '
 for f in "$T_SRC"/t/data/conf/bad-*.conf; do

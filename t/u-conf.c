@@ -113,11 +113,11 @@ main(void)
 	bad("{\"sources\":[{\"path\":\"/a\",\"format\":\"xml\"}],\"sinks\":[{\"type\":\"stdout\"}]}",
 	    "sources[0].format: expected a format name (auto, cri, json, logfmt, clf, syslog, plain), got \"xml\"", "unknown format");
 	bad("{\"sources\":[{\"path\":\"/a\"}],\"sinks\":[{\"type\":\"kafka\"}]}",
-	    "sinks[0].type: expected a sink type (stdout, file, null), got \"kafka\"", "unknown sink type");
+	    "sinks[0].type: expected a sink type (stdout, file, http, null), got \"kafka\"", "unknown sink type");
 	bad("{\"sources\":[{\"path\":\"/a\"}],\"sinks\":[{\"encoding\":\"pretty\"}]}",
 	    "sinks[0].type: required key is missing", "sink without a type");
 	bad("{\"sources\":[{\"path\":\"/a\"}],\"sinks\":[{\"type\":\"stdout\",\"encodng\":\"pretty\"}]}",
-	    "sinks[0].encodng: unknown key (known here: type, name, encoding, color)", "typo in a sink key");
+	    "sinks[0].encodng: unknown key (known here: type, name, encoding, color, compress, level)", "typo in a sink key");
 	bad("{\"sources\":[{\"path\":\"/a\"},{\"path\":\"/a\"}],\"sinks\":[{\"type\":\"stdout\"}]}",
 	    "sources[1].path: the same path as sources[0]", "a path twice");
 	bad("{\"log_level\":\"info\",\"log_level\":\"warn\"," GOOD_TAIL "}",
