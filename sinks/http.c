@@ -18,7 +18,8 @@
 #include "xmalloc.h"
 
 enum { HTTP_POST, HTTP_PUT };
-enum { HTTP_ENC_NDJSON, HTTP_ENC_JSON_ARRAY, HTTP_ENC_CLICKHOUSE };
+enum { HTTP_ENC_NDJSON, HTTP_ENC_JSON_ARRAY, HTTP_ENC_CLICKHOUSE, HTTP_ENC_LOKI,
+	HTTP_ENC_OTLP, HTTP_ENC_ES_BULK };
 enum { HTTP_GZIP, HTTP_PLAIN };
 
 struct http_opts {
@@ -42,7 +43,8 @@ struct http_opts {
 };
 
 static const char *const http_methods[] = { "POST", "PUT", NULL };
-static const char *const http_encodings[] = { "ndjson", "json_array", "clickhouse", NULL };
+static const char *const http_encodings[] = { "ndjson", "json_array", "clickhouse",
+	"loki", "otlp", "es_bulk", NULL };
 static const char *const http_compress[] = { "gzip", "none", NULL };
 
 #define O(f) offsetof(struct http_opts, f)
@@ -58,7 +60,7 @@ static const struct conf_option http_options[] = {
 	{ "password", CONF_STRING, NULL, O(password), 0, 0, NULL, CONF_SECRET,
 	  "basic auth password", NULL },
 	{ "encoding", CONF_ENUM, "ndjson", O(encoding), 0, 0, http_encodings, 0,
-	  "ndjson, json_array, or clickhouse (JSONEachRow)", NULL },
+	  "ndjson, json_array, clickhouse (JSONEachRow), loki (push API, streams by source and level; url .../loki/api/v1/push), otlp (OTLP/HTTP JSON logs; url .../v1/logs) or es_bulk (Elasticsearch; url .../INDEX/_bulk)", NULL },
 	{ "compress", CONF_ENUM, "gzip", O(compress), 0, 0, http_compress, 0,
 	  "gzip: Content-Encoding: gzip", NULL },
 	{ "level", CONF_INT, "1", O(level), 1, 9, NULL, 0, "gzip level", NULL },
@@ -148,7 +150,13 @@ http_body(struct http_sink *hs, struct http_req *r)
 				text.len--;
 		}
 		buf_putc(&text, ']');
-	} else
+	} else if (hs->o->encoding == HTTP_ENC_LOKI)
+		enc_loki_batch(r->b->events, r->b->nevents, &text);
+	else if (hs->o->encoding == HTTP_ENC_OTLP)
+		enc_otlp_batch(r->b->events, r->b->nevents, &text);
+	else if (hs->o->encoding == HTTP_ENC_ES_BULK)
+		enc_es_bulk_batch(r->b->events, r->b->nevents, &text);
+	else
 		encoder_run(&enc_ndjson, &eo, r->b->events, r->b->nevents, &text);
 	if (text.failed) {
 		rc = AGENT_E_TOOBIG;
@@ -335,7 +343,8 @@ http_send(struct http_sink *hs, struct http_req *r)
 		curl_easy_setopt(e, CURLOPT_USERNAME, o->user);
 		curl_easy_setopt(e, CURLOPT_PASSWORD, o->password ? o->password : "");
 	}
-	r->hdrs = curl_slist_append(NULL, o->encoding == HTTP_ENC_JSON_ARRAY ?
+	r->hdrs = curl_slist_append(NULL, o->encoding == HTTP_ENC_JSON_ARRAY ||
+	    o->encoding == HTTP_ENC_LOKI || o->encoding == HTTP_ENC_OTLP ?
 	    "Content-Type: application/json" : "Content-Type: application/x-ndjson");
 	if (o->compress == HTTP_GZIP)
 		r->hdrs = curl_slist_append(r->hdrs, "Content-Encoding: gzip");

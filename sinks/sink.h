@@ -113,6 +113,14 @@ int	encoder_run(const struct encoder_ops *enc, const struct encode_opts *o,
 	    const struct event *ev, size_t nev, struct buf *out);
 
 extern const struct encoder_ops enc_ndjson;
+
+/*
+ * Whole-batch bodies for collectors: Loki's push API (streams by source
+ * and level), OTLP/HTTP JSON logs, and an Elasticsearch _bulk body.
+ */
+void	enc_loki_batch(const struct event *ev, unsigned n, struct buf *out);
+void	enc_otlp_batch(const struct event *ev, unsigned n, struct buf *out);
+void	enc_es_bulk_batch(const struct event *ev, unsigned n, struct buf *out);
 extern const struct encoder_ops enc_pretty;
 extern const struct sink_ops sink_stdout;
 extern const struct sink_ops sink_file;

@@ -100,6 +100,37 @@ t_ok 'a bearer token from ${VAR} is sent, and appears in no log line' '
 	! grep -q "s3cr3t-tok3n-value" $D/tok.err
 '
 
+# --- the collector encodings: every line once, in each one's shape ----------
+"$LOGGEN" -o $D/enc.log -n 50
+for enc in json_array loki otlp es_bulk; do
+	reset_sink
+	cat >$D/enc-$enc.conf <<EOC
+{ "metrics": {"listen": ""}, "sources": [{"path": "$D/enc.log"}],
+  "sinks": [{"type": "http", "url": "$S/ingest", "encoding": "$enc"}] }
+EOC
+	t_ok "encoding $enc: the collector gets all 50 lines in its shape" "
+		'$LOGAGENT' -c $D/enc-$enc.conf --oneshot 2>$D/enc-$enc.err &&
+		python3 - $enc $D/sink/events.ndjson <<'PY'
+import json, sys
+enc, got = sys.argv[1], [json.loads(l) for l in open(sys.argv[2])]
+if enc == 'json_array':
+    seqs = [e['seq'] for e in got]
+elif enc == 'loki':
+    seqs = [json.loads(v[1])['seq'] for doc in got for st in doc['streams'] for v in st['values']]
+    assert all(set(st['stream']) == {'source', 'level'} for doc in got for st in doc['streams'])
+    assert all(v[0].isdigit() for doc in got for st in doc['streams'] for v in st['values'])
+elif enc == 'otlp':
+    recs = [r for doc in got for rl in doc['resourceLogs'] for sl in rl['scopeLogs'] for r in sl['logRecords']]
+    seqs = [int(next(a['value']['doubleValue'] for a in r['attributes'] if a['key'] == 'seq')) for r in recs]
+    assert all(r['severityNumber'] in (5, 9, 13, 17, 21) and r['timeUnixNano'].isdigit() for r in recs)
+else:
+    assert all(got[i] == {'create': {}} for i in range(0, len(got), 2)), got[:2]
+    seqs = [got[i]['seq'] for i in range(1, len(got), 2)]
+assert sorted(seqs) == list(range(1, 51)), sorted(seqs)[:5]
+PY
+	"
+done
+
 # --- ClickHouse: rows and a checksum of the messages match the input -------
 "$R/clickhouse-up.sh" $D/ch >/dev/null
 CH=$(cat $D/ch/url)
