@@ -89,6 +89,9 @@ struct http_req {
 	struct batch *b;
 	sink_done_fn done;
 	struct http_sink *hs;
+	uv_work_t work;		/* the body is made on the thread pool */
+	int ready;		/* the body is made */
+	int body_rc;		/* what making it returned */
 	struct buf body;
 	char key[40];		/* Idempotency-Key */
 	unsigned attempts;
@@ -392,7 +395,7 @@ http_pump(struct http_sink *hs)
 		return;
 	}
 	for (r = hs->head; r != NULL && hs->inflight < hs->o->max_in_flight; r = r->next) {
-		if (r->easy != NULL)
+		if (r->easy != NULL || !r->ready)
 			continue;
 		if (r->not_before > now) {
 			if (next == 0 || r->not_before < next)
@@ -429,12 +432,37 @@ http_open(struct sink *s, uv_loop_t *loop)
 	return 0;
 }
 
+/* On the thread pool: encode and gzip, so the loop keeps parsing. */
+static void
+http_body_work(uv_work_t *w)
+{
+	struct http_req *r = w->data;
+
+	r->body_rc = http_body(r->hs, r);
+}
+
+static void
+http_body_after(uv_work_t *w, int status)
+{
+	struct http_req *r = w->data;
+	struct http_sink *hs = r->hs;
+
+	if (r->body_rc != 0 || status != 0) {
+		log_error("sink %s: a batch of %u events cannot be encoded: %s", hs->sink->name,
+		    r->b->nevents, agent_strerror(r->body_rc != 0 ? r->body_rc : status));
+		http_finish(hs, r, r->body_rc != 0 ? r->body_rc : status);
+		http_pump(hs);
+		return;
+	}
+	r->ready = 1;
+	http_pump(hs);
+}
+
 static int
 http_write(struct sink *s, struct batch *b, sink_done_fn done)
 {
 	struct http_sink *hs = s->priv;
 	struct http_req *r;
-	int rc;
 
 	if (hs->closed != NULL)
 		return AGENT_E_CLOSED;
@@ -442,21 +470,13 @@ http_write(struct sink *s, struct batch *b, sink_done_fn done)
 	r->b = b;
 	r->done = done;
 	r->hs = hs;
-	if ((rc = http_body(hs, r)) != 0) {
-		log_error("sink %s: a batch of %u events cannot be encoded: %s", s->name,
-		    b->nevents, agent_strerror(rc));
-		buf_free(&r->body);
-		free(r);
-		return rc;
-	}
 	if (hs->tail != NULL)
 		hs->tail->next = r;
 	else
 		hs->head = r;
 	hs->tail = r;
-	/* From a zero timer, never inside write(): done must come later. */
-	r->not_before = 0;
-	uv_timer_start(&hs->wake, http_wake_cb, 0, 0);
+	r->work.data = r;
+	uv_queue_work(hs->loop, &r->work, http_body_work, http_body_after);
 	return 0;
 }
 
