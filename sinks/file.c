@@ -60,8 +60,26 @@ static const struct conf_option file_options[] = {
 };
 
 /*
- * One batch at a time goes to the thread pool: encoded, compressed and
- * written there, fsynced per policy; the loop only learns the outcome.
+ * A batch in the sink: encoded and compressed on the thread pool as soon
+ * as it comes (several at once, on every core), then written in order.
+ */
+struct file_batch {
+	struct batch *b;
+	sink_done_fn done;
+	struct file_sink *fs;
+	uv_work_t work;
+	int ready;		/* out holds its bytes (or rc says why not) */
+	int rc;
+	struct buf out;
+	struct file_batch *next;
+};
+
+#define FILE_RUN_MAX	64	/* batches written, then fsynced, together */
+
+/*
+ * Writing is one work on the thread pool at a time: the run of ready
+ * batches at the head of the queue is appended and fsynced once (a group
+ * commit), and only then are they done.
  */
 struct file_sink {
 	struct sink *sink;
@@ -71,12 +89,13 @@ struct file_sink {
 	uv_timer_t retry;
 	int gzip;
 	mode_t mode;
-	struct sink_queue q;
-	int busy;		/* a work or a retry is pending */
+	struct file_batch *head, *tail;
+	unsigned encoding;	/* encode works not finished */
+	int busy;		/* a write work or a retry is pending */
 	sink_closed_fn closed;
-	/* Owned by the worker while busy. */
-	struct buf text, out;	/* encoded, then compressed */
-	int encoded;		/* out holds the current batch already */
+	/* Owned by the writer while busy. */
+	unsigned run;		/* batches in this write */
+	unsigned written;	/* of them, on disk when it ends */
 	int fd;
 	char name[FILE_NAME_MAX];	/* of fd */
 	unsigned part;
@@ -175,6 +194,11 @@ file_target(struct file_sink *fs)
 	if (fs->fd >= 0 && strcmp(name, fs->name) == 0)
 		return 0;
 	if (fs->fd >= 0) {
+		/* What went to the old file is done with: make it durable first. */
+		if (fs->o->fsync == FILE_FSYNC_BATCH && fsync(fs->fd) != 0) {
+			snprintf(fs->errwhat, sizeof fs->errwhat, "cannot fsync");
+			return -errno;
+		}
 		close(fs->fd);
 		fs->fd = -1;
 	}
@@ -211,59 +235,90 @@ file_undo(struct file_sink *fs, off_t start, const char *what)
 		snprintf(fs->errwhat, sizeof fs->errwhat, "%s, nor cut back the batch", what);
 }
 
-/* In the thread pool: encode, compress, write, fsync. Sets fs->err. */
+/* On the thread pool: one batch as ndjson, gzipped unless told not to. */
 static void
-file_work(uv_work_t *w)
+file_encode_work(uv_work_t *w)
+{
+	struct file_batch *fb = w->data;
+	struct encode_opts eo = { 0, 0 };
+	struct buf text;
+
+	buf_init(&text, (size_t)1 << 30);
+	buf_init(&fb->out, (size_t)1 << 30);
+	if (encoder_run(&enc_ndjson, &eo, fb->b->events, fb->b->nevents, &text) != 0)
+		fb->rc = AGENT_E_TOOBIG;
+	else if (!fb->fs->gzip)
+		fb->rc = buf_append(&fb->out, text.p, text.len);
+	else
+		fb->rc = gzip_member(&fb->out, text.p, text.len, (int)fb->fs->o->level);
+	buf_free(&text);
+}
+
+static void
+file_encode_after(uv_work_t *w, int status)
+{
+	struct file_batch *fb = w->data;
+
+	if (status != 0 && fb->rc == 0)
+		fb->rc = status;
+	fb->ready = 1;
+	fb->fs->encoding--;
+	file_next(fb->fs);
+}
+
+/*
+ * On the thread pool: the run of batches appended, then one fsync. On a
+ * failure the file is cut back to where the run began in it, and
+ * fs->written says how many batches before that are safe (in an earlier
+ * file the pattern moved on from, fsynced when it was closed).
+ */
+static void
+file_write_work(uv_work_t *w)
 {
 	struct file_sink *fs = w->data;
-	struct batch *b = fs->q.head->b;
-	struct encode_opts eo = { 0, 0 };
+	struct file_batch *fb = fs->head;
 	const char *p;
 	size_t left;
 	ssize_t k;
-	off_t start;
-	int rc;
+	off_t start = 0;
+	unsigned i, first_here = 0;
+	int fd_before, rc;
 
 	fs->err = 0;
 	fs->errwhat[0] = '\0';
-	if (!fs->encoded) {
-		buf_clear(&fs->text);
-		buf_clear(&fs->out);
-		if (encoder_run(&enc_ndjson, &eo, b->events, b->nevents, &fs->text) != 0) {
-			fs->err = AGENT_E_TOOBIG;
-			snprintf(fs->errwhat, sizeof fs->errwhat, "cannot encode the batch");
-			return;
-		}
-		if (!fs->gzip)
-			buf_append(&fs->out, fs->text.p, fs->text.len);
-		else if ((rc = gzip_member(&fs->out, fs->text.p, fs->text.len,
-		    (int)fs->o->level)) != 0) {
+	fs->written = 0;
+	for (i = 0; i < fs->run; i++, fb = fb->next) {
+		fd_before = fs->fd;
+		if ((rc = file_target(fs)) != 0) {
 			fs->err = rc;
-			snprintf(fs->errwhat, sizeof fs->errwhat, "cannot compress");
+			fs->written = first_here;
 			return;
 		}
-		fs->encoded = 1;
-	}
-	if ((rc = file_target(fs)) != 0) {
-		fs->err = rc;
-		return;
-	}
-	start = fs->size;
-	for (p = fs->out.p, left = fs->out.len; left > 0; p += k, left -= (size_t)k) {
-		if ((k = write(fs->fd, p, left)) < 0) {
-			if (errno == EINTR) {
-				k = 0;
-				continue;
+		if (i == 0 || fs->fd != fd_before) {
+			start = fs->size;
+			first_here = i;
+		}
+		for (p = fb->out.p, left = fb->out.len; left > 0; p += k, left -= (size_t)k) {
+			if ((k = write(fs->fd, p, left)) < 0) {
+				if (errno == EINTR) {
+					k = 0;
+					continue;
+				}
+				file_undo(fs, start, "cannot write");
+				fs->size = start;
+				fs->written = first_here;
+				return;
 			}
-			file_undo(fs, start, "cannot write");
-			return;
 		}
+		fs->size += (off_t)fb->out.len;
 	}
 	if (fs->o->fsync == FILE_FSYNC_BATCH && fsync(fs->fd) != 0) {
 		file_undo(fs, start, "cannot fsync");
+		fs->size = start;
+		fs->written = first_here;
 		return;
 	}
-	fs->size = start + (off_t)fs->out.len;
+	fs->written = fs->run;
 }
 
 static void
@@ -330,18 +385,34 @@ file_retention(struct file_sink *fs)
 	globfree(&g);
 }
 
+/* The oldest batch is done with: off the queue, its done called. */
 static void
-file_after(uv_work_t *w, int status)
+file_pop(struct file_sink *fs, int status)
+{
+	struct file_batch *fb = fs->head;
+
+	fs->head = fb->next;
+	if (fs->head == NULL)
+		fs->tail = NULL;
+	fb->done(fs->sink, fb->b, status);
+	buf_free(&fb->out);
+	free(fb);
+}
+
+static void
+file_write_after(uv_work_t *w, int status)
 {
 	struct file_sink *fs = w->data;
+	unsigned i;
+
 	fs->busy = 0;
+	for (i = 0; i < fs->written; i++)
+		file_pop(fs, 0);
 	if (fs->err == 0 && status == 0) {
 		if (fs->logged_err)
 			log_info("sink %s: writing to %s again", fs->sink->name, fs->name);
 		fs->logged_err = 0;
 		fs->retry_ms = 0;
-		fs->encoded = 0;
-		sink_queue_done(&fs->q, fs->sink, 0);
 		file_retention(fs);
 		file_next(fs);
 		return;
@@ -360,13 +431,6 @@ file_after(uv_work_t *w, int status)
 		    agent_strerror(fs->err != 0 ? fs->err : status), fs->retry_ms,
 		    (unsigned long long)fs->failures);
 	fs->logged_err = 1;
-	if (fs->err == AGENT_E_TOOBIG) {
-		/* It will never fit: give it up (counted by the pipeline) rather than loop. */
-		fs->encoded = 0;
-		sink_queue_done(&fs->q, fs->sink, AGENT_E_TOOBIG);
-		file_next(fs);
-		return;
-	}
 	fs->busy = 1;
 	uv_timer_start(&fs->retry, file_retry_cb, fs->retry_ms, 0);
 }
@@ -381,8 +445,6 @@ file_closed_cb(uv_handle_t *h)
 	if (fs->fd >= 0)
 		close(fs->fd);
 	conf_opts_free(file_options, (void *)fs->o);
-	buf_free(&fs->text);
-	buf_free(&fs->out);
 	free(fs);
 	s->priv = NULL;
 	closed(s);
@@ -391,15 +453,27 @@ file_closed_cb(uv_handle_t *h)
 static void
 file_next(struct file_sink *fs)
 {
+	struct file_batch *fb;
+
 	if (fs->busy)
 		return;
-	if (fs->q.head != NULL) {
+	/* A batch that cannot be encoded will never fit: given up (and counted). */
+	while (fs->head != NULL && fs->head->ready && fs->head->rc != 0) {
+		log_error("sink %s: a batch of %u events cannot be encoded: %s; dropped",
+		    fs->sink->name, fs->head->b->nevents, agent_strerror(fs->head->rc));
+		file_pop(fs, fs->head->rc);
+	}
+	for (fs->run = 0, fb = fs->head; fb != NULL && fb->ready && fb->rc == 0 &&
+	    fs->run < FILE_RUN_MAX; fb = fb->next)
+		fs->run++;
+	if (fs->run > 0) {
 		fs->busy = 1;
 		fs->work.data = fs;
-		uv_queue_work(fs->loop, &fs->work, file_work, file_after);
+		uv_queue_work(fs->loop, &fs->work, file_write_work, file_write_after);
 		return;
 	}
-	if (fs->closed != NULL && !uv_is_closing((uv_handle_t *)&fs->retry))
+	if (fs->closed != NULL && fs->head == NULL && fs->encoding == 0 &&
+	    !uv_is_closing((uv_handle_t *)&fs->retry))
 		uv_close((uv_handle_t *)&fs->retry, file_closed_cb);
 }
 
@@ -427,8 +501,6 @@ file_open(struct sink *s, uv_loop_t *loop)
 	fs->mode = (mode_t)mode;
 	fs->gzip = o->compress == FILE_GZIP_ON ||
 	    (o->compress == FILE_GZIP_AUTO && n > 3 && strcmp(o->path + n - 3, ".gz") == 0);
-	buf_init(&fs->text, (size_t)1 << 30);
-	buf_init(&fs->out, (size_t)1 << 30);
 	uv_timer_init(loop, &fs->retry);
 	fs->retry.data = fs;
 	s->priv = fs;
@@ -439,10 +511,22 @@ static int
 file_write(struct sink *s, struct batch *b, sink_done_fn done)
 {
 	struct file_sink *fs = s->priv;
+	struct file_batch *fb;
+
 	if (fs->closed != NULL)
 		return AGENT_E_CLOSED;
-	sink_queue_push(&fs->q, b, done);
-	file_next(fs);
+	fb = xcalloc(1, sizeof *fb);
+	fb->b = b;
+	fb->done = done;
+	fb->fs = fs;
+	fb->work.data = fb;
+	if (fs->tail != NULL)
+		fs->tail->next = fb;
+	else
+		fs->head = fb;
+	fs->tail = fb;
+	fs->encoding++;
+	uv_queue_work(fs->loop, &fb->work, file_encode_work, file_encode_after);
 	return 0;
 }
 
