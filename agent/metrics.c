@@ -166,6 +166,7 @@ metrics_init(struct metrics *m, const struct conf_metrics *c)
 		unsigned k;
 
 		m->group_kind[i] = GK_FIELD;
+		m->group_len[i] = strlen(m->group[i]);
 		for (k = GK_SOURCE; k <= GK_LEVEL; k++)
 			if (strcmp(m->group[i], metrics_group_kinds[k]) == 0)
 				m->group_kind[i] = (unsigned char)k;
@@ -435,7 +436,7 @@ metrics_label(struct metrics *m, unsigned g, const struct event *ev,
 		break;
 	default:
 		for (i = 0; i < ev->nfields; i++)
-			if (ev->fields[i].key.n == strlen(name) &&
+			if (ev->fields[i].key.n == m->group_len[g] &&
 			    memcmp(ev->fields[i].key.p, name, ev->fields[i].key.n) == 0 &&
 			    ev->fields[i].type != FIELD_RAW) {
 				v = ev->fields[i].val;

@@ -63,6 +63,7 @@ struct metrics_figures {
 struct metrics {
 	char *group[METRICS_MAX_GROUP];	/* borrowed from the conf */
 	unsigned char group_kind[METRICS_MAX_GROUP];	/* source, method, route...: see metrics.c */
+	size_t group_len[METRICS_MAX_GROUP];
 	unsigned ngroup;
 	int64_t window_ns[METRICS_MAX_WINDOWS];
 	char window_name[METRICS_MAX_WINDOWS][16];
@@ -122,6 +123,11 @@ void	metrics_window(struct metrics *m, const struct series *s, unsigned w,
 /* Every series together: the figures of the whole stream (the status line). */
 void	metrics_window_all(struct metrics *m, unsigned w, int64_t now,
 	    struct metrics_figures *f);
+
+/* The text format's pieces, for anyone writing metrics: a label value (\, " and
+ * newline escaped, invalid UTF-8 as U+FFFD) and a family's HELP and TYPE lines. */
+void	prom_value(struct buf *b, const char *p, size_t n);
+void	prom_head(struct buf *b, const char *name, const char *type, const char *help);
 
 /* Every series in the Prometheus text format 0.0.4. */
 void	metrics_prometheus(struct metrics *m, int64_t now, struct buf *out);

@@ -88,12 +88,14 @@ observe_status_line(void *arg, char *buf, size_t cap)
 	struct observe *o = arg;
 	struct metrics_figures f;
 	char p50[16], p95[16], p99[16];
+	int64_t now;
 	int n;
 
 	if (!o->have_metrics || cap == 0)
 		return 0;
-	metrics_advance(&o->m, timefmt_now_ns());
-	metrics_window_all(&o->m, 0, timefmt_now_ns(), &f);
+	now = timefmt_now_ns();
+	metrics_advance(&o->m, now);
+	metrics_window_all(&o->m, 0, now, &f);
 	if (f.lat_count == 0)
 		n = snprintf(buf, cap, "%.1f req/s  %.1f%% errors  (%s)", f.rate,
 		    f.error_ratio * 100, o->m.window_name[0]);
@@ -129,22 +131,7 @@ observe_agent_metrics(struct observe *o, struct buf *out)
 	struct tail_file *f;
 	struct source *s;
 	struct sink *k;
-	static const struct {
-		const char *name, *type, *help;
-	} heads[] = {
-		{ "logagent_events_in_total", "counter", "Lines read, before parsing." },
-		{ "logagent_events_out_total", "counter", "Events handed to the sinks." },
-		{ "logagent_events_dropped_total", "counter", "Events not sent, by reason." },
-		{ "logagent_parse_errors_total", "counter", "Lines no parser took (kept as plain text with parse_error)." },
-		{ "logagent_lines_truncated_total", "counter", "Lines cut at max_line_bytes." },
-		{ "logagent_bytes_read_total", "counter", "Bytes read from the files followed now." },
-		{ "logagent_batches_failed_total", "counter", "Batches a sink did not take." },
-		{ "logagent_checkpoint_lag_bytes", "gauge", "Bytes read but not yet acknowledged by every sink." },
-		{ "logagent_sink_queue_batches", "gauge", "Batches given to a sink and not yet done." },
-		{ "logagent_rotations_total", "counter", "Log rotations followed." },
-		{ "logagent_resident_memory_bytes", "gauge", "Resident set size of the agent." },
-		{ "logagent_http_requests_total", "counter", "Requests served by this endpoint." },
-	};
+	size_t i;
 
 	for (s = source_all; s != NULL; s = s->next)
 		for (f = s->files; f != NULL; f = f->next) {
@@ -152,40 +139,40 @@ observe_agent_metrics(struct observe *o, struct buf *out)
 			if (f->cp != NULL && f->offset > f->cp->ack.acked)
 				lag += f->offset - f->cp->ack.acked;
 		}
-#define HEAD(i) buf_printf(out, "# HELP %s %s\n# TYPE %s %s\n", heads[i].name, \
-	heads[i].help, heads[i].name, heads[i].type)
-	HEAD(0);
-	buf_printf(out, "%s %llu\n", heads[0].name, (unsigned long long)st->lines);
-	HEAD(1);
-	buf_printf(out, "%s %llu\n", heads[1].name, (unsigned long long)st->events_out);
-	HEAD(2);
-	buf_printf(out, "%s{reason=\"level\"} %llu\n%s{reason=\"sink_failed\"} %llu\n",
-	    heads[2].name, (unsigned long long)st->filtered, heads[2].name,
-	    (unsigned long long)st->events_failed);
-	HEAD(3);
-	buf_printf(out, "%s %llu\n", heads[3].name, (unsigned long long)st->parse_errors);
-	HEAD(4);
-	buf_printf(out, "%s %llu\n", heads[4].name, (unsigned long long)st->truncated);
-	HEAD(5);
-	buf_printf(out, "%s %llu\n", heads[5].name, bytes);
-	HEAD(6);
-	buf_printf(out, "%s %llu\n", heads[6].name, (unsigned long long)st->batches_failed);
-	HEAD(7);
-	buf_printf(out, "%s %llu\n", heads[7].name, lag);
-	HEAD(8);
+	{
+		/* The families of one number each. */
+		const struct {
+			const char *name, *type, *help;
+			unsigned long long v;
+		} one[] = {
+			{ "logagent_events_in_total", "counter", "Lines read, before parsing.", st->lines },
+			{ "logagent_events_out_total", "counter", "Events handed to the sinks.", st->events_out },
+			{ "logagent_parse_errors_total", "counter", "Lines no parser took (kept as plain text with parse_error).", st->parse_errors },
+			{ "logagent_lines_truncated_total", "counter", "Lines cut at max_line_bytes.", st->truncated },
+			{ "logagent_bytes_read_total", "counter", "Bytes read from the files followed now.", bytes },
+			{ "logagent_batches_failed_total", "counter", "Batches a sink did not take.", st->batches_failed },
+			{ "logagent_checkpoint_lag_bytes", "gauge", "Bytes read but not yet acknowledged by every sink.", lag },
+			{ "logagent_rotations_total", "counter", "Log rotations followed.", o->env->rotations },
+			{ "logagent_resident_memory_bytes", "gauge", "Resident set size of the agent.", (unsigned long long)observe_rss() },
+			{ "logagent_http_requests_total", "counter", "Requests served by this endpoint.", o->serving ? o->httpd.requests : 0 },
+		};
+
+		for (i = 0; i < sizeof one / sizeof one[0]; i++) {
+			prom_head(out, one[i].name, one[i].type, one[i].help);
+			buf_printf(out, "%s %llu\n", one[i].name, one[i].v);
+		}
+	}
+	prom_head(out, "logagent_events_dropped_total", "counter", "Events not sent, by reason.");
+	buf_printf(out, "logagent_events_dropped_total{reason=\"level\"} %llu\n"
+	    "logagent_events_dropped_total{reason=\"sink_failed\"} %llu\n",
+	    (unsigned long long)st->filtered, (unsigned long long)st->events_failed);
+	prom_head(out, "logagent_sink_queue_batches", "gauge",
+	    "Batches given to a sink and not yet done.");
 	for (k = o->pipe->sinks; k != NULL; k = k->next) {
-		buf_printf(out, "%s{sink=\"", heads[8].name);
-		esc_text(out, k->name, strlen(k->name));
+		buf_puts(out, "logagent_sink_queue_batches{sink=\"");
+		prom_value(out, k->name, strlen(k->name));
 		buf_printf(out, "\"} %u\n", k->inflight);
 	}
-	HEAD(9);
-	buf_printf(out, "%s %llu\n", heads[9].name, (unsigned long long)o->env->rotations);
-	HEAD(10);
-	buf_printf(out, "%s %lld\n", heads[10].name, observe_rss());
-	HEAD(11);
-	buf_printf(out, "%s %llu\n", heads[11].name,
-	    (unsigned long long)(o->serving ? o->httpd.requests : 0));
-#undef HEAD
 }
 
 /* /health: ok, or degraded with what is wrong, per source and per sink. */

@@ -64,15 +64,15 @@ static const struct conf_option file_options[] = {
  * as it comes (several at once, on every core), then written in order.
  */
 struct file_batch {
-	struct batch *b;
-	sink_done_fn done;
+	struct sink_item item;	/* first: the queue's link, batch and done */
 	struct file_sink *fs;
 	uv_work_t work;
 	int ready;		/* out holds its bytes (or rc says why not) */
 	int rc;
 	struct buf out;
-	struct file_batch *next;
 };
+
+#define FILE_BATCH(it)	((struct file_batch *)(it))
 
 #define FILE_RUN_MAX	64	/* batches written, then fsynced, together */
 
@@ -89,7 +89,7 @@ struct file_sink {
 	uv_timer_t retry;
 	int gzip;
 	mode_t mode;
-	struct file_batch *head, *tail;
+	struct sink_queue q;
 	unsigned encoding;	/* encode works not finished */
 	int busy;		/* a write work or a retry is pending */
 	sink_closed_fn closed;
@@ -99,6 +99,7 @@ struct file_sink {
 	int fd;
 	char name[FILE_NAME_MAX];	/* of fd */
 	unsigned part;
+	int opened;		/* a new file was begun since the last retention */
 	off_t size;
 	int err;		/* of the last attempt, or 0 */
 	char errwhat[64];
@@ -219,6 +220,7 @@ file_target(struct file_sink *fs)
 	}
 	snprintf(fs->name, sizeof fs->name, "%s", name);
 	fs->size = fstat(fs->fd, &st) == 0 ? st.st_size : 0;
+	fs->opened = 1;
 	return 0;
 }
 
@@ -245,7 +247,7 @@ file_encode_work(uv_work_t *w)
 
 	buf_init(&text, (size_t)1 << 30);
 	buf_init(&fb->out, (size_t)1 << 30);
-	if (encoder_run(&enc_ndjson, &eo, fb->b->events, fb->b->nevents, &text) != 0)
+	if (encoder_run(&enc_ndjson, &eo, fb->item.b->events, fb->item.b->nevents, &text) != 0)
 		fb->rc = AGENT_E_TOOBIG;
 	else if (!fb->fs->gzip)
 		fb->rc = buf_append(&fb->out, text.p, text.len);
@@ -276,7 +278,7 @@ static void
 file_write_work(uv_work_t *w)
 {
 	struct file_sink *fs = w->data;
-	struct file_batch *fb = fs->head;
+	struct file_batch *fb = FILE_BATCH(fs->q.head);
 	const char *p;
 	size_t left;
 	ssize_t k;
@@ -287,7 +289,7 @@ file_write_work(uv_work_t *w)
 	fs->err = 0;
 	fs->errwhat[0] = '\0';
 	fs->written = 0;
-	for (i = 0; i < fs->run; i++, fb = fb->next) {
+	for (i = 0; i < fs->run; i++, fb = FILE_BATCH(fb->item.next)) {
 		fd_before = fs->fd;
 		if ((rc = file_target(fs)) != 0) {
 			fs->err = rc;
@@ -389,12 +391,10 @@ file_retention(struct file_sink *fs)
 static void
 file_pop(struct file_sink *fs, int status)
 {
-	struct file_batch *fb = fs->head;
+	struct file_batch *fb = FILE_BATCH(fs->q.head);
 
-	fs->head = fb->next;
-	if (fs->head == NULL)
-		fs->tail = NULL;
-	fb->done(fs->sink, fb->b, status);
+	sink_queue_remove(&fs->q, &fb->item);
+	fb->item.done(fs->sink, fb->item.b, status);
 	buf_free(&fb->out);
 	free(fb);
 }
@@ -413,7 +413,11 @@ file_write_after(uv_work_t *w, int status)
 			log_info("sink %s: writing to %s again", fs->sink->name, fs->name);
 		fs->logged_err = 0;
 		fs->retry_ms = 0;
-		file_retention(fs);
+		/* Only a new file can take the count past keep_files. */
+		if (fs->opened) {
+			fs->opened = 0;
+			file_retention(fs);
+		}
 		file_next(fs);
 		return;
 	}
@@ -458,13 +462,13 @@ file_next(struct file_sink *fs)
 	if (fs->busy)
 		return;
 	/* A batch that cannot be encoded will never fit: given up (and counted). */
-	while (fs->head != NULL && fs->head->ready && fs->head->rc != 0) {
+	while ((fb = FILE_BATCH(fs->q.head)) != NULL && fb->ready && fb->rc != 0) {
 		log_error("sink %s: a batch of %u events cannot be encoded: %s; dropped",
-		    fs->sink->name, fs->head->b->nevents, agent_strerror(fs->head->rc));
-		file_pop(fs, fs->head->rc);
+		    fs->sink->name, fb->item.b->nevents, agent_strerror(fb->rc));
+		file_pop(fs, fb->rc);
 	}
-	for (fs->run = 0, fb = fs->head; fb != NULL && fb->ready && fb->rc == 0 &&
-	    fs->run < FILE_RUN_MAX; fb = fb->next)
+	for (fs->run = 0, fb = FILE_BATCH(fs->q.head); fb != NULL && fb->ready &&
+	    fb->rc == 0 && fs->run < FILE_RUN_MAX; fb = FILE_BATCH(fb->item.next))
 		fs->run++;
 	if (fs->run > 0) {
 		fs->busy = 1;
@@ -472,7 +476,7 @@ file_next(struct file_sink *fs)
 		uv_queue_work(fs->loop, &fs->work, file_write_work, file_write_after);
 		return;
 	}
-	if (fs->closed != NULL && fs->head == NULL && fs->encoding == 0 &&
+	if (fs->closed != NULL && fs->q.head == NULL && fs->encoding == 0 &&
 	    !uv_is_closing((uv_handle_t *)&fs->retry))
 		uv_close((uv_handle_t *)&fs->retry, file_closed_cb);
 }
@@ -516,15 +520,11 @@ file_write(struct sink *s, struct batch *b, sink_done_fn done)
 	if (fs->closed != NULL)
 		return AGENT_E_CLOSED;
 	fb = xcalloc(1, sizeof *fb);
-	fb->b = b;
-	fb->done = done;
+	fb->item.b = b;
+	fb->item.done = done;
 	fb->fs = fs;
 	fb->work.data = fb;
-	if (fs->tail != NULL)
-		fs->tail->next = fb;
-	else
-		fs->head = fb;
-	fs->tail = fb;
+	sink_queue_append(&fs->q, &fb->item);
 	fs->encoding++;
 	uv_queue_work(fs->loop, &fb->work, file_encode_work, file_encode_after);
 	return 0;

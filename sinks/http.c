@@ -86,8 +86,7 @@ static const struct conf_option http_options[] = {
 
 /* A batch on its way: its body is made once and sent as often as needed. */
 struct http_req {
-	struct batch *b;
-	sink_done_fn done;
+	struct sink_item item;	/* first: the queue's link, batch and done */
 	struct http_sink *hs;
 	uv_work_t work;		/* the body is made on the thread pool */
 	int ready;		/* the body is made */
@@ -98,8 +97,9 @@ struct http_req {
 	int64_t not_before;	/* ns; 0: now */
 	CURL *easy;		/* while in flight */
 	struct curl_slist *hdrs;
-	struct http_req *next;
 };
+
+#define HTTP_REQ(it)	((struct http_req *)(it))
 
 struct http_sink {
 	struct sink *sink;
@@ -107,7 +107,7 @@ struct http_sink {
 	uv_loop_t *loop;
 	struct curl_uv cu;
 	uv_timer_t wake;	/* the next retry, or the end of a Retry-After pause */
-	struct http_req *head, *tail;	/* every batch not done, oldest first */
+	struct sink_queue q;	/* every batch not done, oldest first */
 	unsigned inflight;
 	int64_t paused_until;	/* Retry-After: the whole sink waits */
 	uint64_t sent, retried, dead;
@@ -130,7 +130,7 @@ http_key(struct http_req *r, const char *p, size_t n)
 
 	for (i = 0; i < n; i++)
 		h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
-	snprintf(r->key, sizeof r->key, "%016llx-%u", (unsigned long long)h, r->b->nevents);
+	snprintf(r->key, sizeof r->key, "%016llx-%u", (unsigned long long)h, r->item.b->nevents);
 }
 
 /* The body: encoded events, gzipped unless told not to. */
@@ -145,22 +145,22 @@ http_body(struct http_sink *hs, struct http_req *r)
 	buf_init(&text, (size_t)1 << 30);
 	if (hs->o->encoding == HTTP_ENC_JSON_ARRAY) {
 		buf_putc(&text, '[');
-		for (i = 0; i < r->b->nevents; i++) {
+		for (i = 0; i < r->item.b->nevents; i++) {
 			if (i > 0)
 				buf_putc(&text, ',');
-			encoder_run(&enc_ndjson, &eo, &r->b->events[i], 1, &text);
+			encoder_run(&enc_ndjson, &eo, &r->item.b->events[i], 1, &text);
 			if (text.len > 0 && text.p[text.len - 1] == '\n')
 				text.len--;
 		}
 		buf_putc(&text, ']');
 	} else if (hs->o->encoding == HTTP_ENC_LOKI)
-		enc_loki_batch(r->b->events, r->b->nevents, &text);
+		enc_loki_batch(r->item.b->events, r->item.b->nevents, &text);
 	else if (hs->o->encoding == HTTP_ENC_OTLP)
-		enc_otlp_batch(r->b->events, r->b->nevents, &text);
+		enc_otlp_batch(r->item.b->events, r->item.b->nevents, &text);
 	else if (hs->o->encoding == HTTP_ENC_ES_BULK)
-		enc_es_bulk_batch(r->b->events, r->b->nevents, &text);
+		enc_es_bulk_batch(r->item.b->events, r->item.b->nevents, &text);
 	else
-		encoder_run(&enc_ndjson, &eo, r->b->events, r->b->nevents, &text);
+		encoder_run(&enc_ndjson, &eo, r->item.b->events, r->item.b->nevents, &text);
 	if (text.failed) {
 		rc = AGENT_E_TOOBIG;
 		goto out;
@@ -188,21 +188,21 @@ http_dead_letter(struct http_sink *hs, struct http_req *r, long status)
 	hs->dead++;
 	if (hs->sink->state_dir == NULL) {
 		log_error("sink %s: the collector refused a batch of %u events with HTTP %ld; no state_dir for a dead-letter file, so they are dropped (%llu batches so far)",
-		    hs->sink->name, r->b->nevents, status, (unsigned long long)hs->dead);
+		    hs->sink->name, r->item.b->nevents, status, (unsigned long long)hs->dead);
 		return;
 	}
 	snprintf(dir, sizeof dir, "%s/deadletter", hs->sink->state_dir);
 	snprintf(path, sizeof path, "%s/%s.ndjson", dir, hs->sink->name);
 	buf_init(&text, (size_t)1 << 30);
-	encoder_run(&enc_ndjson, &eo, r->b->events, r->b->nevents, &text);
+	encoder_run(&enc_ndjson, &eo, r->item.b->events, r->item.b->nevents, &text);
 	if ((mkdir(dir, 0700) != 0 && errno != EEXIST) ||
 	    (fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600)) < 0 ||
 	    write(fd, text.p, text.len) != (ssize_t)text.len || fsync(fd) != 0)
 		log_error("sink %s: the collector refused a batch of %u events with HTTP %ld, and the dead-letter file %s cannot be written: %s",
-		    hs->sink->name, r->b->nevents, status, path, strerror(errno));
+		    hs->sink->name, r->item.b->nevents, status, path, strerror(errno));
 	else
 		log_error("sink %s: the collector refused a batch of %u events with HTTP %ld (not retried); written to %s (%llu batches so far)",
-		    hs->sink->name, r->b->nevents, status, path, (unsigned long long)hs->dead);
+		    hs->sink->name, r->item.b->nevents, status, path, (unsigned long long)hs->dead);
 	if (fd >= 0)
 		close(fd);
 	buf_free(&text);
@@ -222,17 +222,9 @@ http_req_free(struct http_req *r)
 static void
 http_finish(struct http_sink *hs, struct http_req *r, int status)
 {
-	struct http_req **pp;
-
-	for (pp = &hs->head; *pp != r; pp = &(*pp)->next)
-		;
-	*pp = r->next;
-	if (hs->tail == r) {
-		hs->tail = NULL;
-		for (pp = &hs->head; *pp != NULL; pp = &(*pp)->next)
-			hs->tail = *pp;
-	}
-	r->done(hs->sink, r->b, status);
+	/* Not always the oldest: with max_in_flight, answers come in any order. */
+	sink_queue_remove(&hs->q, &r->item);
+	r->item.done(hs->sink, r->item.b, status);
 	http_req_free(r);
 }
 
@@ -300,10 +292,10 @@ http_done(CURL *easy, CURLcode result, void *arg)
 		if (result != CURLE_OK)
 			log_warn("sink %s: %s: %s; retrying a batch of %u events in %lld ms (attempt %u)",
 			    hs->sink->name, hs->o->url, curl_easy_strerror(result),
-			    r->b->nevents, (long long)(wait / 1000000), r->attempts);
+			    r->item.b->nevents, (long long)(wait / 1000000), r->attempts);
 		else
 			log_warn("sink %s: %s answered HTTP %ld; retrying a batch of %u events in %lld ms (attempt %u)",
-			    hs->sink->name, hs->o->url, status, r->b->nevents,
+			    hs->sink->name, hs->o->url, status, r->item.b->nevents,
 			    (long long)(wait / 1000000), r->attempts);
 	}
 	hs->down_logged = 1;
@@ -382,7 +374,7 @@ http_pump(struct http_sink *hs)
 	struct http_req *r;
 	int64_t now = timefmt_now_ns(), next = 0;
 
-	if (hs->closed != NULL && hs->head == NULL) {
+	if (hs->closed != NULL && hs->q.head == NULL) {
 		if (!hs->closing) {
 			hs->closing = 1;
 			uv_close((uv_handle_t *)&hs->wake, http_wake_closed);
@@ -394,7 +386,8 @@ http_pump(struct http_sink *hs)
 		    (uint64_t)((hs->paused_until - now) / 1000000) + 1, 0);
 		return;
 	}
-	for (r = hs->head; r != NULL && hs->inflight < hs->o->max_in_flight; r = r->next) {
+	for (r = HTTP_REQ(hs->q.head); r != NULL && hs->inflight < hs->o->max_in_flight;
+	    r = HTTP_REQ(r->item.next)) {
 		if (r->easy != NULL || !r->ready)
 			continue;
 		if (r->not_before > now) {
@@ -449,7 +442,7 @@ http_body_after(uv_work_t *w, int status)
 
 	if (r->body_rc != 0 || status != 0) {
 		log_error("sink %s: a batch of %u events cannot be encoded: %s", hs->sink->name,
-		    r->b->nevents, agent_strerror(r->body_rc != 0 ? r->body_rc : status));
+		    r->item.b->nevents, agent_strerror(r->body_rc != 0 ? r->body_rc : status));
 		http_finish(hs, r, r->body_rc != 0 ? r->body_rc : status);
 		http_pump(hs);
 		return;
@@ -467,14 +460,10 @@ http_write(struct sink *s, struct batch *b, sink_done_fn done)
 	if (hs->closed != NULL)
 		return AGENT_E_CLOSED;
 	r = xcalloc(1, sizeof *r);
-	r->b = b;
-	r->done = done;
+	r->item.b = b;
+	r->item.done = done;
 	r->hs = hs;
-	if (hs->tail != NULL)
-		hs->tail->next = r;
-	else
-		hs->head = r;
-	hs->tail = r;
+	sink_queue_append(&hs->q, &r->item);
 	r->work.data = r;
 	uv_queue_work(hs->loop, &r->work, http_body_work, http_body_after);
 	return 0;

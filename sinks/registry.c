@@ -60,12 +60,8 @@ encoder_run(const struct encoder_ops *enc, const struct encode_opts *o,
 }
 
 void
-sink_queue_push(struct sink_queue *q, struct batch *b, sink_done_fn done)
+sink_queue_append(struct sink_queue *q, struct sink_item *it)
 {
-	struct sink_item *it = xmalloc(sizeof *it);
-
-	it->b = b;
-	it->done = done;
 	it->next = NULL;
 	if (q->tail != NULL)
 		q->tail->next = it;
@@ -75,13 +71,33 @@ sink_queue_push(struct sink_queue *q, struct batch *b, sink_done_fn done)
 }
 
 void
+sink_queue_remove(struct sink_queue *q, struct sink_item *it)
+{
+	struct sink_item **pp, *prev = NULL;
+
+	for (pp = &q->head; *pp != it; pp = &(*pp)->next)
+		prev = *pp;
+	*pp = it->next;
+	if (q->tail == it)
+		q->tail = prev;
+}
+
+void
+sink_queue_push(struct sink_queue *q, struct batch *b, sink_done_fn done)
+{
+	struct sink_item *it = xmalloc(sizeof *it);
+
+	it->b = b;
+	it->done = done;
+	sink_queue_append(q, it);
+}
+
+void
 sink_queue_done(struct sink_queue *q, struct sink *s, int status)
 {
 	struct sink_item *it = q->head;
 
-	q->head = it->next;
-	if (q->head == NULL)
-		q->tail = NULL;
+	sink_queue_remove(q, it);
 	it->done(s, it->b, status);
 	free(it);
 }

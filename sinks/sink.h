@@ -79,6 +79,13 @@ struct sink_queue {
 	struct sink_item *head, *tail;
 };
 
+/*
+ * A sink that keeps more per batch puts struct sink_item first in its own
+ * struct and appends and removes that; push and done allocate and free a
+ * bare item.
+ */
+void	sink_queue_append(struct sink_queue *q, struct sink_item *it);
+void	sink_queue_remove(struct sink_queue *q, struct sink_item *it);
 void	sink_queue_push(struct sink_queue *q, struct batch *b, sink_done_fn done);
 /* Take the oldest off the queue and call its done with status. */
 void	sink_queue_done(struct sink_queue *q, struct sink *s, int status);

@@ -252,9 +252,14 @@ stdout_pump(struct stdout_sink *ss)
 		if (ss->tty_pretty && ss->closed == NULL)
 			stdout_status_append(ss);
 		if (ss->gzip && ss->out.len > 0) {
-			/* One gzip member per chunk: members concatenate for zcat. */
-			buf_clear(&ss->plain);
-			buf_append(&ss->plain, ss->out.p, ss->out.len);
+			/*
+			 * One gzip member per chunk: members concatenate for zcat.
+			 * The text moves to plain by swapping the buffers, not copying.
+			 */
+			struct buf text = ss->out;
+
+			ss->out = ss->plain;
+			ss->plain = text;
 			buf_clear(&ss->out);
 			if (gzip_member(&ss->out, ss->plain.p, ss->plain.len, ss->level) != 0) {
 				log_error("stdout: cannot compress %zu bytes; these events are skipped",
