@@ -9,6 +9,8 @@
 
 struct ack_mark {
 	struct ack_stream *st;
+	uint64_t id;
+	uint64_t start;
 	uint64_t offset;
 	int done;
 	struct ack_mark *next;
@@ -20,6 +22,8 @@ ack_stream_init(struct ack_stream *st, uint64_t acked, void *owner,
 {
 	st->head = st->tail = NULL;
 	st->acked = acked;
+	st->last = acked;
+	st->id = 0;
 	st->pending = 0;
 	st->failed = 0;
 	st->owner = owner;
@@ -32,7 +36,11 @@ ack_mark_new(struct ack_stream *st, uint64_t offset)
 	struct ack_mark *m = xmalloc(sizeof *m);
 
 	m->st = st;
+	m->id = st->id;
+	m->start = st->last;
 	m->offset = offset;
+	if (offset > st->last)
+		st->last = offset;
 	m->done = 0;
 	m->next = NULL;
 	if (st->tail != NULL)
@@ -49,12 +57,23 @@ ack_mark_extend(struct ack_mark *m, uint64_t offset)
 {
 	if (offset > m->offset)
 		m->offset = offset;
+	if (offset > m->st->last)
+		m->st->last = offset;
 }
 
 struct ack_stream *
 ack_mark_stream(const struct ack_mark *m)
 {
 	return m->st;
+}
+
+void
+ack_mark_range(const struct ack_mark *m, uint64_t *id, uint64_t *start,
+    uint64_t *end)
+{
+	*id = m->id;
+	*start = m->start;
+	*end = m->offset;
 }
 
 void

@@ -25,6 +25,7 @@ batch_clear(struct batch *b)
 	b->status = 0;
 	b->next = NULL;
 	b->nmarks = 0;
+	b->unmarked = 0;
 	b->last_stream = NULL;
 }
 

@@ -30,6 +30,7 @@ struct batch {
 	struct ack_mark **marks;
 	unsigned nmarks, marks_cap;
 	struct ack_stream *last_stream;	/* the stream marks[nmarks - 1] is of */
+	unsigned unmarked;	/* lines from inputs without offsets (stdin, the agent's own) */
 };
 
 void	batch_init(struct batch *b, unsigned max_events, size_t chunk,

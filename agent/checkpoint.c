@@ -99,11 +99,10 @@ cp_entry_new(struct checkpoint_store *cs, dev_t dev, ino_t ino,
 
 	e->dev = dev;
 	e->ino = ino;
-	e->head_len = head_len;
-	e->head_hash = head_hash;
 	e->path = xstrdup(path);
 	e->holds = 1;
 	ack_stream_init(&e->ack, offset, e, cp_entry_changed);
+	cp_entry_set_head(e, head_len, head_hash);
 	if (cs != NULL) {
 		if ((old = checkpoint_find(cs, dev, ino)) != NULL)
 			cp_entry_unregister(old);
@@ -132,6 +131,13 @@ cp_entry_set_head(struct cp_entry *e, uint32_t head_len, uint64_t head_hash)
 {
 	e->head_len = head_len;
 	e->head_hash = head_hash;
+	/*
+	 * The stream's identity for batch keys: another file on a reused inode
+	 * has other first bytes, so its byte ranges get other keys.
+	 */
+	e->ack.id = (((uint64_t)e->dev * 0x9e3779b97f4a7c15ULL) ^
+	    ((uint64_t)e->ino * 0xc2b2ae3d27d4eb4fULL) ^ head_hash ^
+	    ((uint64_t)head_len << 48)) | 1;
 	if (e->registered)
 		e->store->dirty = 1;
 }

@@ -123,6 +123,15 @@ observe_rss(void)
 	return rss * sysconf(_SC_PAGESIZE);
 }
 
+static void
+observe_sink_sample(struct buf *out, const char *name, const struct sink *k,
+    unsigned long long v)
+{
+	buf_printf(out, "%s{sink=\"", name);
+	prom_value(out, k->name, strlen(k->name));
+	buf_printf(out, "\"} %llu\n", v);
+}
+
 void
 observe_agent_metrics(struct observe *o, struct buf *out)
 {
@@ -166,12 +175,37 @@ observe_agent_metrics(struct observe *o, struct buf *out)
 	buf_printf(out, "logagent_events_dropped_total{reason=\"level\"} %llu\n"
 	    "logagent_events_dropped_total{reason=\"sink_failed\"} %llu\n",
 	    (unsigned long long)st->filtered, (unsigned long long)st->events_failed);
-	prom_head(out, "logagent_sink_queue_batches", "gauge",
-	    "Batches given to a sink and not yet done.");
-	for (k = o->pipe->sinks; k != NULL; k = k->next) {
-		buf_puts(out, "logagent_sink_queue_batches{sink=\"");
-		prom_value(out, k->name, strlen(k->name));
-		buf_printf(out, "\"} %u\n", k->inflight);
+	{
+		/* Per sink: one family each, a sample per sink. */
+		static const struct {
+			const char *name, *type, *help;
+			size_t off;
+		} per[] = {
+#define SINK_STAT(f)	offsetof(struct sink_stats, f)
+			{ "logagent_sink_batches_sent_total", "counter", "Batches (requests) a sink delivered.", SINK_STAT(sent) },
+			{ "logagent_sink_batches_retried_total", "counter", "Attempts that failed and are made again.", SINK_STAT(retried) },
+			{ "logagent_sink_batches_dead_total", "counter", "Batches refused for good, to the dead-letter file.", SINK_STAT(dead) },
+			{ "logagent_sink_spool_bytes", "gauge", "Bytes waiting in the sink's spool.", SINK_STAT(spool_bytes) },
+			{ "logagent_sink_spool_events", "gauge", "Events waiting in the sink's spool.", SINK_STAT(spool_events) },
+			{ "logagent_sink_spool_dropped_events_total", "counter", "Events dropped from a full spool (when_full drop_oldest).", SINK_STAT(spool_dropped) },
+			{ "logagent_sink_spool_corrupt_total", "counter", "Damaged spool records skipped.", SINK_STAT(spool_corrupt) },
+#undef SINK_STAT
+		};
+
+		prom_head(out, "logagent_sink_queue_batches", "gauge",
+		    "Batches given to a sink and not yet done.");
+		for (k = o->pipe->sinks; k != NULL; k = k->next)
+			observe_sink_sample(out, "logagent_sink_queue_batches", k, k->inflight);
+		prom_head(out, "logagent_sink_up", "gauge",
+		    "1 while the sink's destination takes batches, 0 while it fails.");
+		for (k = o->pipe->sinks; k != NULL; k = k->next)
+			observe_sink_sample(out, "logagent_sink_up", k, !k->st.down);
+		for (i = 0; i < sizeof per / sizeof per[0]; i++) {
+			prom_head(out, per[i].name, per[i].type, per[i].help);
+			for (k = o->pipe->sinks; k != NULL; k = k->next)
+				observe_sink_sample(out, per[i].name, k,
+				    *(const uint64_t *)(const void *)((const char *)&k->st + per[i].off));
+		}
 	}
 }
 
@@ -208,7 +242,15 @@ observe_health(struct observe *o, struct buf *out, int *status)
 	for (k = o->pipe->sinks; k != NULL; k = k->next) {
 		buf_puts(out, k == o->pipe->sinks ? "{\"name\":" : ",{\"name\":");
 		esc_json_string(out, k->name, strlen(k->name));
-		buf_printf(out, ",\"queue_batches\":%u,\"last_error\":null}", k->inflight);
+		buf_printf(out, ",\"queue_batches\":%u,\"up\":%s,\"spool_bytes\":%llu,\"spool_events\":%llu,\"last_error\":",
+		    k->inflight, k->st.down ? "false" : "true",
+		    (unsigned long long)k->st.spool_bytes, (unsigned long long)k->st.spool_events);
+		if (k->st.last_error[0] != '\0') {
+			esc_json_string(out, k->st.last_error, strlen(k->st.last_error));
+			degraded = 1;
+		} else
+			buf_puts(out, "null");
+		buf_putc(out, '}');
 	}
 	buf_printf(out, "],\"batches_failed\":%llu,\"status\":\"%s\"}\n",
 	    (unsigned long long)o->pipe->stats.batches_failed,

@@ -66,6 +66,11 @@ pipeline_add_sink(struct pipeline *p, struct sink *s)
 	int rc;
 
 	s->owner = p;
+	/*
+	 * A sink that waits to fill its own batches must not wait on batches
+	 * the pipeline cannot make because that sink holds them all.
+	 */
+	s->hold_max = p->max_inflight / 2;
 	if ((rc = s->ops->open(s, p->loop)) != 0)
 		return rc;
 	for (tail = &p->sinks; *tail != NULL; tail = &(*tail)->next)
@@ -78,6 +83,7 @@ static void
 pipeline_close_sink(struct sink *s)
 {
 	s->closing = 2;		/* close() called */
+	s->drain = ((struct pipeline *)s->owner)->drain;
 	s->ops->close(s, pipeline_sink_closed);
 }
 
@@ -189,8 +195,10 @@ pipeline_mark(struct batch *b, struct ack_stream *st, uint64_t end)
 {
 	unsigned i;
 
-	if (st == NULL)
+	if (st == NULL) {
+		b->unmarked++;
 		return;
+	}
 	if (b->last_stream == st) {
 		ack_mark_extend(b->marks[b->nmarks - 1], end);
 		return;

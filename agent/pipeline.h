@@ -56,6 +56,7 @@ struct pipeline {
 	void (*on_closed)(void *arg);
 	void *arg;
 	int closing;
+	int drain;		/* set before pipeline_close: sinks deliver everything, spools too */
 	uv_check_t flush;	/* sends the batch being filled at the end of each loop turn */
 };
 

@@ -417,6 +417,7 @@ run_stop(struct run *r)
 	if (r->signalled)
 		uv_timer_start(&r->deadline, run_deadline_cb, RUN_STOP_DEADLINE_MS, 0);
 	observe_close(&r->obs, run_observe_closed);
+	r->pipe.drain = !r->signalled;
 	while (source_all != NULL)
 		run_stop_source(r, source_all);
 	pipeline_close(&r->pipe);

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "batcher.h"
 #include "gzip.h"
 #include "log.h"
 #include "sink.h"
@@ -34,10 +35,13 @@ struct file_opts {
 	int utc;
 	size_t max_bytes;
 	long long keep_files;
+	struct batcher_opts batch;
 };
 
 static const char *const file_compress[] = { "auto", "gzip", "none", NULL };
 static const char *const file_fsyncs[] = { "batch", "never", NULL };
+
+BATCHER_TABLE(file_batch_options, "10000", "8MiB", "0");
 
 static const struct conf_option file_options[] = {
 	{ "path", CONF_STRING, NULL, offsetof(struct file_opts, path), 0, 0, NULL,
@@ -56,23 +60,25 @@ static const struct conf_option file_options[] = {
 	  1LL << 50, NULL, 0, "past this size a numbered part begins (app.1.jsonl.gz, app.2...); 0: no limit", NULL },
 	{ "keep_files", CONF_INT, "0", offsetof(struct file_opts, keep_files), 0,
 	  1000000, NULL, 0, "files the pattern names kept at most, oldest removed first; 0: all", NULL },
+	{ "batch", CONF_OBJECT, NULL, offsetof(struct file_opts, batch), 0, 0, NULL, 0,
+	  "how events are grouped into gzip members (one member per batch)", file_batch_options },
 	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, NULL },
 };
 
 /*
- * A batch in the sink: encoded and compressed on the thread pool as soon
- * as it comes (several at once, on every core), then written in order.
+ * One of the sink's batches (a span of its queue): encoded and compressed
+ * on the thread pool as soon as it is cut (several at once, on every
+ * core), then written in order.
  */
 struct file_batch {
-	struct sink_item item;	/* first: the queue's link, batch and done */
+	struct span span;
+	struct file_batch *next;
 	struct file_sink *fs;
 	uv_work_t work;
 	int ready;		/* out holds its bytes (or rc says why not) */
 	int rc;
 	struct buf out;
 };
-
-#define FILE_BATCH(it)	((struct file_batch *)(it))
 
 #define FILE_RUN_MAX	64	/* batches written, then fsynced, together */
 
@@ -89,7 +95,9 @@ struct file_sink {
 	uv_timer_t retry;
 	int gzip;
 	mode_t mode;
-	struct sink_queue q;
+	struct batcher bt;	/* the pipeline's batches, until every span of them is written */
+	uv_timer_t tick;	/* the next batch due by age */
+	struct file_batch *head, **tail;	/* cut, in order */
 	unsigned encoding;	/* encode works not finished */
 	int busy;		/* a write work or a retry is pending */
 	sink_closed_fn closed;
@@ -242,14 +250,13 @@ static void
 file_encode_work(uv_work_t *w)
 {
 	struct file_batch *fb = w->data;
-	struct encode_opts eo = { 0, 0 };
 	struct buf text;
 
 	buf_init(&text, (size_t)1 << 30);
 	buf_init(&fb->out, (size_t)1 << 30);
-	if (encoder_run(&enc_ndjson, &eo, fb->item.b->events, fb->item.b->nevents, &text) != 0)
+	if (span_encode(&fb->span, &enc_ndjson, &text) != 0)
 		fb->rc = AGENT_E_TOOBIG;
-	else if (!fb->fs->gzip)
+	else if (!fb->fs->gzip || text.len == 0)
 		fb->rc = buf_append(&fb->out, text.p, text.len);
 	else
 		fb->rc = gzip_member(&fb->out, text.p, text.len, (int)fb->fs->o->level);
@@ -278,7 +285,7 @@ static void
 file_write_work(uv_work_t *w)
 {
 	struct file_sink *fs = w->data;
-	struct file_batch *fb = FILE_BATCH(fs->q.head);
+	struct file_batch *fb = fs->head;
 	const char *p;
 	size_t left;
 	ssize_t k;
@@ -289,7 +296,7 @@ file_write_work(uv_work_t *w)
 	fs->err = 0;
 	fs->errwhat[0] = '\0';
 	fs->written = 0;
-	for (i = 0; i < fs->run; i++, fb = FILE_BATCH(fb->item.next)) {
+	for (i = 0; i < fs->run; i++, fb = fb->next) {
 		fd_before = fs->fd;
 		if ((rc = file_target(fs)) != 0) {
 			fs->err = rc;
@@ -391,10 +398,11 @@ file_retention(struct file_sink *fs)
 static void
 file_pop(struct file_sink *fs, int status)
 {
-	struct file_batch *fb = FILE_BATCH(fs->q.head);
+	struct file_batch *fb = fs->head;
 
-	sink_queue_remove(&fs->q, &fb->item);
-	fb->item.done(fs->sink, fb->item.b, status);
+	if ((fs->head = fb->next) == NULL)
+		fs->tail = &fs->head;
+	batcher_span_done(&fs->bt, fs->sink, &fb->span, status);
 	buf_free(&fb->out);
 	free(fb);
 }
@@ -405,10 +413,14 @@ file_write_after(uv_work_t *w, int status)
 	struct file_sink *fs = w->data;
 	unsigned i;
 
-	fs->busy = 0;
+	/* Still busy while done runs: it may read more lines and come back here. */
 	for (i = 0; i < fs->written; i++)
 		file_pop(fs, 0);
+	fs->busy = 0;
+	fs->sink->st.sent += fs->written;
 	if (fs->err == 0 && status == 0) {
+		fs->sink->st.down = 0;
+		fs->sink->st.last_error[0] = '\0';
 		if (fs->logged_err)
 			log_info("sink %s: writing to %s again", fs->sink->name, fs->name);
 		fs->logged_err = 0;
@@ -427,6 +439,11 @@ file_write_after(uv_work_t *w, int status)
 	 * later and later, without end: nothing is acknowledged unwritten.
 	 */
 	fs->failures++;
+	fs->sink->st.retried++;
+	fs->sink->st.down = 1;
+	snprintf(fs->sink->st.last_error, sizeof fs->sink->st.last_error, "%s %s: %s",
+	    fs->errwhat, fs->name[0] ? fs->name : fs->o->path,
+	    agent_strerror(fs->err != 0 ? fs->err : status));
 	fs->retry_ms = fs->retry_ms == 0 ? FILE_RETRY_MIN_MS :
 	    fs->retry_ms * 2 > FILE_RETRY_MAX_MS ? FILE_RETRY_MAX_MS : fs->retry_ms * 2;
 	if (!fs->logged_err || fs->retry_ms == FILE_RETRY_MAX_MS)
@@ -440,7 +457,7 @@ file_write_after(uv_work_t *w, int status)
 }
 
 static void
-file_closed_cb(uv_handle_t *h)
+file_tick_closed(uv_handle_t *h)
 {
 	struct file_sink *fs = h->data;
 	struct sink *s = fs->sink;
@@ -455,20 +472,57 @@ file_closed_cb(uv_handle_t *h)
 }
 
 static void
+file_closed_cb(uv_handle_t *h)
+{
+	struct file_sink *fs = h->data;
+
+	uv_close((uv_handle_t *)&fs->tick, file_tick_closed);
+}
+
+static void
+file_tick_cb(uv_timer_t *t)
+{
+	file_next(t->data);
+}
+
+/* Cut the batches that are due and start encoding them. */
+static void
+file_cut(struct file_sink *fs)
+{
+	struct file_batch *fb;
+	struct span sp;
+	int64_t now = timefmt_now_ns(), due;
+
+	while (batcher_cut(&fs->bt, now, fs->closed != NULL, &sp, &due)) {
+		fb = xcalloc(1, sizeof *fb);
+		fb->span = sp;
+		fb->fs = fs;
+		fb->work.data = fb;
+		*fs->tail = fb;
+		fs->tail = &fb->next;
+		fs->encoding++;
+		uv_queue_work(fs->loop, &fb->work, file_encode_work, file_encode_after);
+	}
+	if (due != 0)
+		uv_timer_start(&fs->tick, file_tick_cb, (uint64_t)((due - now) / 1000000) + 1, 0);
+}
+
+static void
 file_next(struct file_sink *fs)
 {
 	struct file_batch *fb;
 
+	file_cut(fs);
 	if (fs->busy)
 		return;
 	/* A batch that cannot be encoded will never fit: given up (and counted). */
-	while ((fb = FILE_BATCH(fs->q.head)) != NULL && fb->ready && fb->rc != 0) {
+	while ((fb = fs->head) != NULL && fb->ready && fb->rc != 0) {
 		log_error("sink %s: a batch of %u events cannot be encoded: %s; dropped",
-		    fs->sink->name, fb->item.b->nevents, agent_strerror(fb->rc));
+		    fs->sink->name, fb->span.nevents, agent_strerror(fb->rc));
 		file_pop(fs, fb->rc);
 	}
-	for (fs->run = 0, fb = FILE_BATCH(fs->q.head); fb != NULL && fb->ready &&
-	    fb->rc == 0 && fs->run < FILE_RUN_MAX; fb = FILE_BATCH(fb->item.next))
+	for (fs->run = 0, fb = fs->head; fb != NULL && fb->ready &&
+	    fb->rc == 0 && fs->run < FILE_RUN_MAX; fb = fb->next)
 		fs->run++;
 	if (fs->run > 0) {
 		fs->busy = 1;
@@ -476,8 +530,8 @@ file_next(struct file_sink *fs)
 		uv_queue_work(fs->loop, &fs->work, file_write_work, file_write_after);
 		return;
 	}
-	if (fs->closed != NULL && fs->q.head == NULL && fs->encoding == 0 &&
-	    !uv_is_closing((uv_handle_t *)&fs->retry))
+	if (fs->closed != NULL && fs->head == NULL && batcher_empty(&fs->bt) &&
+	    fs->encoding == 0 && !uv_is_closing((uv_handle_t *)&fs->retry))
 		uv_close((uv_handle_t *)&fs->retry, file_closed_cb);
 }
 
@@ -507,6 +561,10 @@ file_open(struct sink *s, uv_loop_t *loop)
 	    (o->compress == FILE_GZIP_AUTO && n > 3 && strcmp(o->path + n - 3, ".gz") == 0);
 	uv_timer_init(loop, &fs->retry);
 	fs->retry.data = fs;
+	uv_timer_init(loop, &fs->tick);
+	fs->tick.data = fs;
+	fs->tail = &fs->head;
+	batcher_init(&fs->bt, &o->batch, s->hold_max);
 	s->priv = fs;
 	return 0;
 }
@@ -515,18 +573,11 @@ static int
 file_write(struct sink *s, struct batch *b, sink_done_fn done)
 {
 	struct file_sink *fs = s->priv;
-	struct file_batch *fb;
 
 	if (fs->closed != NULL)
 		return AGENT_E_CLOSED;
-	fb = xcalloc(1, sizeof *fb);
-	fb->item.b = b;
-	fb->item.done = done;
-	fb->fs = fs;
-	fb->work.data = fb;
-	sink_queue_append(&fs->q, &fb->item);
-	fs->encoding++;
-	uv_queue_work(fs->loop, &fb->work, file_encode_work, file_encode_after);
+	batcher_add(&fs->bt, xmalloc(sizeof(struct sink_item)), b, done, timefmt_now_ns());
+	file_next(fs);
 	return 0;
 }
 

@@ -33,3 +33,29 @@ gzip_member(struct buf *out, const char *in, size_t n, int level)
 	deflateEnd(&z);
 	return rc == Z_STREAM_END ? 0 : -ENOMEM;
 }
+
+int
+gunzip_member(struct buf *out, const char *in, size_t n)
+{
+	unsigned char chunk[16384];
+	z_stream z = { 0 };
+	int rc;
+
+	if (inflateInit2(&z, 15 + 16) != Z_OK)
+		return -ENOMEM;
+	z.next_in = (Bytef *)(uintptr_t)in;
+	z.avail_in = (uInt)n;
+	do {
+		z.next_out = chunk;
+		z.avail_out = sizeof chunk;
+		rc = inflate(&z, Z_NO_FLUSH);
+		if (rc != Z_OK && rc != Z_STREAM_END)
+			break;
+		if (buf_append(out, chunk, sizeof chunk - z.avail_out) != 0) {
+			rc = Z_MEM_ERROR;
+			break;
+		}
+	} while (rc != Z_STREAM_END);
+	inflateEnd(&z);
+	return rc == Z_STREAM_END ? 0 : AGENT_E_PARSE;
+}

@@ -14,4 +14,7 @@
  */
 int	gzip_member(struct buf *out, const char *in, size_t n, int level);
 
+/* The inverse, for one member (a spooled body): 0 or AGENT_E_PARSE. */
+int	gunzip_member(struct buf *out, const char *in, size_t n);
+
 #endif

@@ -44,6 +44,18 @@ struct sink_ops {
 	void (*close)(struct sink *s, sink_closed_fn closed);
 };
 
+/* What a sink tells /metrics and /health; it keeps these up to date. */
+struct sink_stats {
+	uint64_t sent;		/* batches (requests) delivered */
+	uint64_t retried;	/* attempts that failed and will be made again */
+	uint64_t dead;		/* batches refused for good (dead-lettered) */
+	uint64_t spool_bytes, spool_events;	/* waiting in the spool */
+	uint64_t spool_dropped;	/* events dropped from a full spool */
+	uint64_t spool_corrupt;	/* damaged spool records skipped */
+	int down;		/* the destination fails now */
+	char last_error[160];	/* the latest failure, "" once it works */
+};
+
 /* One instance of a sink. */
 struct sink {
 	const struct sink_ops *ops;
@@ -52,8 +64,10 @@ struct sink {
 	void *priv;		/* the sink's own state */
 	void *owner;		/* the pipeline that writes to it */
 	unsigned nsources;	/* sources feeding it: name them when several */
+	unsigned hold_max;	/* batches it may keep waiting for more (backpressure) */
 	unsigned inflight;	/* batches written and not yet done */
 	int closing;
+	int drain;		/* closing at the end of input: deliver all, spooled too */
 	unsigned gen;		/* which config made it; see pipeline_retire_sinks */
 	/*
 	 * A live status line for a terminal (set by the owner, or NULL): the
@@ -63,6 +77,7 @@ struct sink {
 	size_t (*status)(void *arg, char *buf, size_t cap);
 	void *status_arg;
 	const char *state_dir;	/* the agent's (owned, freed with the sink), or NULL */
+	struct sink_stats st;
 	struct sink *next;	/* in the pipeline's list */
 };
 
@@ -74,6 +89,13 @@ struct sink_item {
 	struct batch *b;
 	sink_done_fn done;
 	struct sink_item *next;
+	/* For sinks that cut their own batches (batcher.h). */
+	unsigned taken;		/* events already in a span */
+	unsigned spans;		/* spans holding its events, not yet done */
+	int whole;		/* every event is in a span */
+	int status;		/* the worst a span of it ended with */
+	size_t ev_bytes;	/* bytes per event, about */
+	int64_t since;		/* when it was queued, ns */
 };
 struct sink_queue {
 	struct sink_item *head, *tail;

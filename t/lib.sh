@@ -105,6 +105,9 @@ t_stop_agent() {
 	AGENT_RC=$?
 }
 
+# free_port: a loopback TCP port nobody listens on now.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
 # t_lines FILE: the number of lines in FILE (0 when it is missing).
 t_lines() {
 	if [ -f "$1" ]; then wc -l <"$1" | tr -d ' '; else echo 0; fi

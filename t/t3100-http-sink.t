@@ -1,6 +1,6 @@
 #!/bin/sh
 # t3100-http-sink: batches to real collectors over loopback: our fault-injecting
-# http-sink.py (500, 429 with Retry-After, timeouts, resets, refused, 401) and a
+# http-sink.py (500, 429 with Retry-After, timeouts, resets, refused, 400, 401/403) and a
 # real ClickHouse. Judged by exact sequence numbers: nothing lost, nothing twice.
 . "${T_SRC:-$(dirname "$0")/..}/t/lib.sh"
 t_need "$T_RIGS/http-sink-up.sh" "shared/rigs/http-sink-up.sh (set T_RIGS)"
@@ -17,7 +17,8 @@ conf() {	# conf FILE URL [EXTRA_SINK_JSON]
 { "state_dir": "$D/state-$(basename "$1" .conf)", "checkpoint_interval": "100ms",
   "metrics": {"listen": ""},
   "sources": [{"path": "$D/app.log"}],
-  "sinks": [{"type": "http", "url": "$2", "retry_base": "100ms", "timeout": "1s" ${3:-}}] }
+  "sinks": [{"type": "http", "url": "$2", "retry_base": "100ms", "timeout": "1s",
+             "batch": {"max_events": 500, "max_age_ms": 200} ${3:-}}] }
 EOC
 }
 sink_seqs() { t_seqs $D/sink/events.ndjson; }
@@ -31,7 +32,7 @@ conf $D/f.conf "$S/ingest"
 # after the agent gave up on it and resent: the one duplicate batch allowed.
 t_ok 'faults (500, 503, 429 + Retry-After, timeout, reset, close): nothing lost' '
 	"$LOGAGENT" -c $D/f.conf --oneshot 2>$D/f.err && sleep 3 &&
-	seq 1 5000 >$D/want && t_crash $D/want $D/sink/events.ndjson 1024
+	seq 1 5000 >$D/want && t_crash $D/want $D/sink/events.ndjson 500
 '
 t_ok 'retries are logged with the status, and the recovery' '
 	grep -q "answered HTTP 500; retrying" $D/f.err && grep -q "answered HTTP 429" $D/f.err &&
@@ -77,17 +78,57 @@ t_ok 'when it comes up, every line arrives once' '
 '
 t_stop_agent TERM
 
-# --- 401: not retried; the batch goes to a dead-letter file ---------------
+# --- 400: not retried; the batch goes to a dead-letter file ---------------
 reset_sink
 "$LOGGEN" -o $D/app.log -n 10 --start 5001
-curl -fsS -X POST --data-binary '[{"status":401}]' "$S/_faults" >/dev/null
+curl -fsS -X POST --data-binary '[{"status":400}]' "$S/_faults" >/dev/null
 conf $D/dl.conf "$S/ingest"
-t_ok '401: not retried, written to state_dir/deadletter, logged with the status' '
+t_ok '400: not retried, written to state_dir/deadletter, logged with the status' '
 	"$LOGAGENT" -c $D/dl.conf --oneshot 2>$D/dl.err;
 	test -s $D/state-dl/deadletter/http.ndjson &&
-	grep -q "refused a batch of .* with HTTP 401 (not retried)" $D/dl.err &&
+	test "$(stat -c %a $D/state-dl/deadletter/http.ndjson)" = 600 &&
+	grep -q "refused a batch of .* with HTTP 400 (not retried)" $D/dl.err &&
 	cat $D/sink/events.ndjson $D/state-dl/deadletter/http.ndjson >$D/dlall &&
 	seq 1 5010 >$D/dlwant && t_exact $D/dlwant $D/dlall
+'
+
+# --- 401/403: the credentials, not the batch: it waits, and is sent once they work
+reset_sink
+"$LOGGEN" -o $D/app.log -n 10 --start 5011
+curl -fsS -X POST --data-binary '[{"status":401,"count":2},{"status":403}]' "$S/_faults" >/dev/null
+conf $D/auth.conf "$S/ingest"
+t_ok '401 and 403: logged as rejected credentials, retried, nothing dead-lettered or lost' '
+	"$LOGAGENT" -c $D/auth.conf --oneshot 2>$D/auth.err &&
+	grep -q "HTTP 401: the credentials are rejected" $D/auth.err &&
+	grep -q "HTTP 403: the credentials are rejected" $D/auth.err &&
+	! test -e $D/state-auth/deadletter/http.ndjson &&
+	seq 1 5020 >$D/authwant && t_exact $D/authwant $D/sink/events.ndjson
+'
+
+# --- Idempotency-Key from what a batch holds, not when it was read ----------
+# Plain lines carry no time: each event gets the time it was read, so two
+# reads of the same file make different bodies, yet the same keys.
+reset_sink
+"$LOGGEN" -o $D/plain.log -n 3000 -f plain
+for run in 1 2; do
+	cat >$D/key$run.conf <<EOC
+{ "state_dir": "$D/state-key$run", "metrics": {"listen": ""},
+  "sources": [{"path": "$D/plain.log", "format": "plain"}],
+  "sinks": [{"type": "http", "url": "$S/ingest", "batch": {"max_events": 400}}] }
+EOC
+done
+t_ok 'the same lines read twice (as after a crash) are sent under the same keys' '
+	"$LOGAGENT" -c $D/key1.conf --oneshot 2>$D/key1.err && sleep 0.2 &&
+	"$LOGAGENT" -c $D/key2.conf --oneshot 2>$D/key2.err &&
+	python3 - $D/sink/requests.ndjson <<PY
+import json, sys
+reqs = [json.loads(l) for l in open(sys.argv[1])]
+keys = [r["headers"]["Idempotency-Key"] for r in reqs]
+half = len(keys) // 2
+print(len(keys), "requests; first keys", keys[:2], keys[half:half + 2])
+assert len(keys) % 2 == 0 and sorted(keys[:half]) == sorted(keys[half:]), "keys differ between the two reads"
+assert len(set(keys[:half])) == half
+PY
 '
 
 # --- a bearer token from the environment: sent, never logged --------------

@@ -5,7 +5,6 @@
 . "${T_SRC:-$(dirname "$0")/..}/t/lib.sh"
 t_need "$T_RIGS/prometheus-up.sh" "shared/rigs/prometheus-up.sh (set T_RIGS)"
 t_need python3
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 D=$T_TMP
 N=20000
