@@ -249,7 +249,8 @@ spool_open(struct spool *sp, const char *dir, const char *name, uint64_t max_byt
 		seqs[n++] = v;
 	}
 	closedir(d);
-	qsort(seqs, n, sizeof *seqs, spool_seq_cmp);
+	if (n > 1)
+		qsort(seqs, n, sizeof *seqs, spool_seq_cmp);
 	snprintf(path, sizeof path, "%s/head", dir);
 	if ((f = fopen(path, "re")) != NULL) {
 		if (fscanf(f, "%16llx %llu", &hseq, &hoff) != 2)
