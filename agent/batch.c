@@ -26,6 +26,7 @@ batch_clear(struct batch *b)
 	b->next = NULL;
 	b->nmarks = 0;
 	b->unmarked = 0;
+	b->born_ns = 0;
 	b->last_stream = NULL;
 }
 

@@ -30,6 +30,7 @@ struct batch {
 	struct ack_mark **marks;
 	unsigned nmarks, marks_cap;
 	struct ack_stream *last_stream;	/* the stream marks[nmarks - 1] is of */
+	int64_t born_ns;	/* when its first line was read */
 	unsigned unmarked;	/* lines from inputs without offsets (stdin, the agent's own) */
 };
 

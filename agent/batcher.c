@@ -30,7 +30,8 @@ batcher_add(struct batcher *bt, struct sink_item *it, struct batch *b,
 	it->ev_bytes = b->nevents > 0 ? b->arena.used / b->nevents : 0;
 	if (it->ev_bytes == 0)
 		it->ev_bytes = 1;
-	it->since = now_ns;
+	/* Its events waited in the pipeline's batch too: count from the first. */
+	it->since = b->born_ns > 0 && b->born_ns < now_ns ? b->born_ns : now_ns;
 	sink_queue_append(&bt->q, it);
 }
 

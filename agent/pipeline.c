@@ -6,6 +6,7 @@
 
 #include "log.h"
 #include "pipeline.h"
+#include "timefmt.h"
 #include "xmalloc.h"
 
 #define PIPELINE_MAX_EVENTS	1024
@@ -32,10 +33,49 @@ pipeline_configure(struct pipeline *p, const struct conf *c, size_t max_line)
 		p->batch_cap = need;
 }
 
+/*
+ * How long the batch being filled may wait for more lines: as long as the
+ * most impatient sink lets its own batches wait. A sink that wants every
+ * line now (a terminal) makes it 0.
+ */
+static int64_t
+pipeline_hold_ms(const struct pipeline *p)
+{
+	const struct sink *s;
+	int64_t ms = -1;
+
+	for (s = p->sinks; s != NULL; s = s->next)
+		if (!s->closing && (ms < 0 || s->max_age_ms < ms))
+			ms = s->max_age_ms;
+	return ms < 0 ? 0 : ms;
+}
+
+static void
+pipeline_hold_cb(uv_timer_t *t)
+{
+	pipeline_flush(t->data);
+}
+
+/*
+ * The end of a loop turn: send the batch, unless every sink would only
+ * wait for more anyway. Then it fills on across turns (a slow trickle
+ * makes one batch a second, not one per line), and the waiting holds
+ * no extra batch of the pipeline's.
+ */
 static void
 pipeline_flush_cb(uv_check_t *h)
 {
-	pipeline_flush(h->data);
+	struct pipeline *p = h->data;
+	int64_t hold, waited;
+
+	if (p->cur != NULL && p->cur->nevents > 0 && !p->closing &&
+	    (hold = pipeline_hold_ms(p)) > 0 &&
+	    (waited = (timefmt_now_ns() - p->cur->born_ns) / 1000000) < hold) {
+		if (!uv_is_active((uv_handle_t *)&p->hold))
+			uv_timer_start(&p->hold, pipeline_hold_cb, (uint64_t)(hold - waited), 0);
+		return;
+	}
+	pipeline_flush(p);
 }
 
 void
@@ -57,6 +97,8 @@ pipeline_init(struct pipeline *p, uv_loop_t *loop, const struct conf *c,
 	p->flush.data = p;
 	uv_check_start(&p->flush, pipeline_flush_cb);
 	uv_unref((uv_handle_t *)&p->flush);
+	uv_timer_init(loop, &p->hold);
+	p->hold.data = p;
 }
 
 int
@@ -70,7 +112,7 @@ pipeline_add_sink(struct pipeline *p, struct sink *s)
 	 * A sink that waits to fill its own batches must not wait on batches
 	 * the pipeline cannot make because that sink holds them all.
 	 */
-	s->hold_max = p->max_inflight / 2;
+	s->hold_max = p->max_inflight / 8;	/* measured: more stalls a backfill */
 	if ((rc = s->ops->open(s, p->loop)) != 0)
 		return rc;
 	for (tail = &p->sinks; *tail != NULL; tail = &(*tail)->next)
@@ -95,9 +137,11 @@ pipeline_retire_sinks(struct pipeline *p, unsigned gen, int same)
 	for (s = p->sinks; s != NULL; s = s->next) {
 		if (s->closing || (s->gen == gen) != same)
 			continue;
-		s->closing = 1;
-		if (s->inflight == 0)
-			pipeline_close_sink(s);
+		/*
+		 * Now, not once its batches are done: a sink that waits to fill
+		 * its own batches sends them when told it is closing.
+		 */
+		pipeline_close_sink(s);
 	}
 }
 
@@ -152,8 +196,6 @@ pipeline_done(struct sink *s, struct batch *b, int status)
 		if (p->on_fail != NULL)
 			p->on_fail(p->arg, s, status);
 	}
-	if (s->closing == 1 && s->inflight == 0)
-		pipeline_close_sink(s);
 	if (--b->pending == 0)
 		pipeline_complete(p, b);
 }
@@ -167,6 +209,7 @@ pipeline_flush(struct pipeline *p)
 
 	if (b == NULL || (b->nevents == 0 && b->nmarks == 0))
 		return;
+	uv_timer_stop(&p->hold);
 	p->cur = NULL;
 	p->name_src = NULL;
 	p->inflight++;
@@ -312,8 +355,10 @@ pipeline_line(struct pipeline *p, const struct pipeline_input *in,
 	if (flags & EVENT_TRUNCATED)
 		p->stats.truncated++;
 	for (tries = 0;; tries++) {
-		if (p->cur == NULL)
+		if (p->cur == NULL) {
 			p->cur = pipeline_batch_get(p);
+			p->cur->born_ns = recv_ns;
+		}
 		if (pipeline_parse(p, in, line, n, flags, recv_ns) == 0)
 			break;
 		if (p->cur->nevents == 0 || tries == 1) {
@@ -360,6 +405,7 @@ pipeline_close(struct pipeline *p)
 	pipeline_flush(p);
 	p->closing = 1;
 	uv_close((uv_handle_t *)&p->flush, pipeline_flush_closed);
+	uv_close((uv_handle_t *)&p->hold, pipeline_flush_closed);
 	if (p->sinks == NULL) {
 		if (p->on_closed != NULL)
 			p->on_closed(p->arg);

@@ -57,7 +57,8 @@ struct pipeline {
 	void *arg;
 	int closing;
 	int drain;		/* set before pipeline_close: sinks deliver everything, spools too */
-	uv_check_t flush;	/* sends the batch being filled at the end of each loop turn */
+	uv_check_t flush;
+	uv_timer_t hold;	/* ends the wait for more lines in the batch being filled */	/* sends the batch being filled at the end of each loop turn */
 };
 
 void	pipeline_init(struct pipeline *p, uv_loop_t *loop, const struct conf *c,

@@ -565,6 +565,7 @@ file_open(struct sink *s, uv_loop_t *loop)
 	fs->tick.data = fs;
 	fs->tail = &fs->head;
 	batcher_init(&fs->bt, &o->batch, s->hold_max);
+	s->max_age_ms = o->batch.max_age_ms;
 	s->priv = fs;
 	return 0;
 }

@@ -775,6 +775,7 @@ http_open(struct sink *s, uv_loop_t *loop)
 	hs->loop = loop;
 	hs->reqs_tail = &hs->reqs;
 	batcher_init(&hs->bt, &hs->o->batch, s->hold_max);
+	s->max_age_ms = hs->o->batch.max_age_ms;
 	buf_init(&hs->sbuf, (size_t)1 << 31);
 	if (hs->o->spool.enabled && s->state_dir != NULL) {
 		snprintf(dir, sizeof dir, "%s/spool", s->state_dir);

@@ -64,7 +64,8 @@ struct sink {
 	void *priv;		/* the sink's own state */
 	void *owner;		/* the pipeline that writes to it */
 	unsigned nsources;	/* sources feeding it: name them when several */
-	unsigned hold_max;	/* batches it may keep waiting for more (backpressure) */
+	unsigned hold_max;
+	int64_t max_age_ms;	/* how long it lets events wait to fill its batches; 0: not at all */	/* batches it may keep waiting for more (backpressure) */
 	unsigned inflight;	/* batches written and not yet done */
 	int closing;
 	int drain;		/* closing at the end of input: deliver all, spooled too */

@@ -131,6 +131,25 @@ assert len(set(keys[:half])) == half
 PY
 '
 
+# --- batch.max_age_ms: a trickle of lines goes as one request a second -----
+reset_sink
+: >$D/trickle.log
+cat >$D/trickle.conf <<EOC
+{ "state_dir": "$D/state-trickle", "metrics": {"listen": ""},
+  "sources": [{"path": "$D/trickle.log"}],
+  "sinks": [{"type": "http", "url": "$S/ingest", "batch": {"max_age_ms": 1000}}] }
+EOC
+AGENT_ERR=$D/trickle.err
+t_agent -c $D/trickle.conf
+sleep 0.5
+i=0; while [ $i -lt 40 ]; do i=$((i + 1)); echo "{\"seq\":$i}" >>$D/trickle.log; sleep 0.1; done
+t_ok 'a line every 100 ms for 4 s: every line, in about one request a second' '
+	t_wait_for "test \"\$(t_lines $D/sink/events.ndjson)\" -ge 40" 10 &&
+	n=$(t_lines $D/sink/requests.ndjson) && echo "$n requests" &&
+	test "$n" -ge 3 && test "$n" -le 7 && seq 1 40 >$D/twant && t_exact $D/twant $D/sink/events.ndjson
+'
+t_stop_agent TERM
+
 # --- a bearer token from the environment: sent, never logged --------------
 reset_sink
 curl -fsS -X POST --data-binary '[{"status":500}]' "$S/_faults" >/dev/null
