@@ -1,13 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # run-metrics.sh [LINES]: what metrics cost. First the aggregation alone
-# (bench/metrics_cost, ns per event); then logagent --oneshot on LINES
+# (bench/metrics_cost, ns per event, on the parsed lines); then logagent --oneshot on LINES
 # (default 1M) JSON lines into the null sink with metrics on and off, in
 # the same run, medians of RUNS (5). Target: on within 15% of off.
 . "$(dirname "$0")/lib.sh"
 
-"$B/bench/metrics_cost"
 "$B/bench/loggen" -n "$N" -t 1795860000000 -o "$W/json.log"
+"$B/bench/metrics_cost" "$W/json.log"
 printf '{ "sources": [{"path": "%s/json.log", "format": "json"}], "sinks": [{"type": "null"}] }\n' \
     "$W" >"$W/on.conf"
 printf '{ "sources": [{"path": "%s/json.log", "format": "json"}], "metrics": {"enabled": false}, "sinks": [{"type": "null"}] }\n' \
