@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "filter.h"
 #include "escape.h"
 #include "log.h"
 #include "metrics.h"
@@ -119,6 +120,12 @@ static const struct conf_option conf_pipeline_options[] = {
 	  conf_level_choices, 0, "drop events below this level", NULL },
 	{ "max_fields", CONF_INT, "128", OPT(conf_pipeline, max_fields), 1,
 	  4096, NULL, 0, "fields kept per event; more are dropped and counted in _fields_dropped", NULL },
+	{ "grep", CONF_STRING, NULL, OPT(conf_pipeline, grep), 0, 0, NULL, 0,
+	  "keep only events whose message or a field value matches this extended regular expression (--grep)", NULL },
+	{ "where", CONF_STRLIST, NULL, OPT(conf_pipeline, where), 0, 0, NULL, 0,
+	  "keep only events with all these key=value pairs; level, message and source are keys too (--where)", NULL },
+	{ "route", CONF_STRING, NULL, OPT(conf_pipeline, route), 0, 0, NULL, 0,
+	  "keep only requests whose path, or its route with ids folded (/api/items/:id), matches this glob (--route)", NULL },
 	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, NULL },
 };
 
@@ -139,6 +146,9 @@ static const struct conf_option conf_source_options[] = {
 	{ "start_at", CONF_ENUM, "beginning", OPT(conf_source, start_at), 0, 0,
 	  conf_start_at, 0,
 	  "where to start in a file found at startup and never seen before; files that appear later are read from their beginning", NULL },
+	{ "start_lines", CONF_INT, "0", OPT(conf_source, start_lines), 0, 1000000,
+	  NULL, 0,
+	  "with start_at end: begin this many lines before the end instead, as tail -n does", NULL },
 	{ "watch", CONF_ENUM, "inotify", OPT(conf_source, watch), 0, 0,
 	  conf_watch, 0,
 	  "inotify, or poll (stat every poll_interval) for filesystems without inotify such as NFS", NULL },
@@ -1040,6 +1050,11 @@ conf_parse(const char *text, size_t len, const char *file, struct conf **out,
 
 		if (metrics_check(&c->metrics, why, sizeof why) != 0) {
 			conf_path_push(&cx, &save, "metrics");
+			rc = conf_fail(&cx, "%s", why);
+			goto out;
+		}
+		if (filter_check(&c->pipeline, why, sizeof why) != 0) {
+			conf_path_push(&cx, &save, "pipeline");
 			rc = conf_fail(&cx, "%s", why);
 			goto out;
 		}

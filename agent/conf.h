@@ -93,6 +93,7 @@ struct conf_source {
 	struct conf_strlist exclude;
 	struct conf_strmap labels;
 	int start_at;
+	long long start_lines;
 	int watch;
 	long long poll_interval_ms;
 	long long partial_flush_ms;
@@ -123,6 +124,9 @@ struct conf_metrics {
 struct conf_pipeline {
 	int level;
 	long long max_fields;
+	char *grep;
+	struct conf_strlist where;
+	char *route;
 };
 
 struct conf {

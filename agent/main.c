@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -31,6 +32,10 @@ enum {
 	OPT_LOG_LEVEL,
 	OPT_REFERENCE,
 	OPT_ONESHOT,
+	OPT_FROM_START,
+	OPT_GREP,
+	OPT_WHERE,
+	OPT_ROUTE,
 };
 
 /* One table: getopt reads it and --help prints it, so they cannot drift. */
@@ -40,7 +45,13 @@ static const struct {
 	const char *help;
 } main_options[] = {
 	{ { "tail", no_argument, NULL, 't' }, NULL,
-	  "follow the FILEs given like tail -F (the default when files are given); - is stdin" },
+	  "follow the FILEs given like tail -F; - is stdin" },
+	{ { "follow", no_argument, NULL, 'f' }, NULL,
+	  "the same; without either, FILEs are followed only when stdout is a terminal, else read to their end" },
+	{ { "lines", required_argument, NULL, 'n' }, "N",
+	  "begin with the last N lines of each FILE (default 10; 0: only new lines)" },
+	{ { "from-start", no_argument, NULL, OPT_FROM_START }, NULL,
+	  "begin each FILE at its first line" },
 	{ { "config", required_argument, NULL, 'c' }, "FILE",
 	  "run from a config file, in the foreground" },
 	{ { "oneshot", no_argument, NULL, OPT_ONESHOT }, NULL,
@@ -49,6 +60,12 @@ static const struct {
 	  "check the config file and exit 0 when valid, 1 when not" },
 	{ { "level", required_argument, NULL, OPT_LEVEL }, "LEVEL",
 	  "show events at this level or above: debug, info, warn, error, fatal" },
+	{ { "grep", required_argument, NULL, OPT_GREP }, "REGEX",
+	  "show events whose message or a field value matches REGEX (extended)" },
+	{ { "where", required_argument, NULL, OPT_WHERE }, "KEY=VALUE",
+	  "show events with this field value (repeatable: all must hold); level, message, source too" },
+	{ { "route", required_argument, NULL, OPT_ROUTE }, "PATTERN",
+	  "show requests whose path or route (/api/items/:id) matches the glob PATTERN" },
 	{ { "format", required_argument, NULL, OPT_FORMAT }, "NAME",
 	  "line format instead of detection: auto, json, logfmt, clf, syslog, cri, plain" },
 	{ { "output", required_argument, NULL, 'o' }, "MODE",
@@ -64,6 +81,7 @@ static const struct {
 	  "show the version and the libraries' versions and exit" },
 };
 #define MAIN_NOPTIONS (sizeof main_options / sizeof main_options[0])
+#define MAIN_MAX_WHERE	32
 
 static void
 main_usage(FILE *f)
@@ -151,13 +169,19 @@ int
 main(int argc, char **argv)
 {
 	struct option longopts[MAIN_NOPTIONS + 1];
-	struct run_overrides ov = { NULL, NULL, NULL, NULL, 0 };
+	struct run_overrides ov;
+	char *where[MAIN_MAX_WHERE];
 	const char *config = NULL;
 	struct conf *c = NULL;
 	struct conf_err err;
 	struct buf ref;
-	int ch, check = 0, oneshot = 0, i, rc;
+	int ch, check = 0, oneshot = 0, follow = 0, from_start = 0, stdin_too = 0, i, rc;
+	long long lines = 10;
+	struct conf_source *src;
+	char *end;
 
+	memset(&ov, 0, sizeof ov);
+	ov.where = where;
 	main_harden();
 	main_malloc_tune();
 	/* Once, before any thread: libcurl's own set-up is not thread-safe. */
@@ -165,10 +189,38 @@ main(int argc, char **argv)
 	memset(longopts, 0, sizeof longopts);
 	for (i = 0; i < (int)MAIN_NOPTIONS; i++)
 		longopts[i] = main_options[i].opt;
-	while ((ch = getopt_long(argc, argv, "tc:o:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "tfn:c:o:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 't':
-			break;	/* files are what the positional arguments are */
+		case 'f':
+			follow = 1;
+			break;
+		case 'n':
+			errno = 0;
+			lines = strtoll(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0' || lines < 0 ||
+			    lines > 1000000) {
+				fprintf(stderr, "logagent: -n: expected a number of lines from 0 to 1000000, got \"%s\"\n",
+				    optarg);
+				return 2;
+			}
+			break;
+		case OPT_GREP:
+			ov.grep = optarg;
+			break;
+		case OPT_ROUTE:
+			ov.route = optarg;
+			break;
+		case OPT_WHERE:
+			if (ov.nwhere == MAIN_MAX_WHERE) {
+				fprintf(stderr, "logagent: --where: at most %d\n", MAIN_MAX_WHERE);
+				return 2;
+			}
+			where[ov.nwhere++] = optarg;
+			break;
+		case OPT_FROM_START:
+			from_start = 1;
+			break;
 		case 'c':
 			config = optarg;
 			break;
@@ -240,9 +292,22 @@ main(int argc, char **argv)
 		}
 	} else {
 		c = conf_new();
-		for (i = 0; i < argc; i++)
-			conf_add_source(c, argv[i]);
+		for (i = 0; i < argc; i++) {
+			stdin_too |= strcmp(argv[i], "-") == 0;
+			src = conf_add_source(c, argv[i]);
+			if (!from_start) {
+				src->start_at = START_AT_END;
+				src->start_lines = lines;
+			}
+		}
 		conf_add_sink(c, &sink_stdout);
+		/*
+		 * Like tail: -f on a terminal goes without saying; into a pipe,
+		 * not. Standard input is read to its end either way, so with it
+		 * the files are followed until then.
+		 */
+		if (!follow && !stdin_too && !isatty(STDOUT_FILENO))
+			oneshot = 1;
 	}
 	if (run_apply_overrides(c, &ov, &err) != 0) {
 		fprintf(stderr, "logagent: %s\n", err.msg);

@@ -21,6 +21,10 @@ pipeline_configure(struct pipeline *p, const struct conf *c, size_t max_line)
 	size_t need;
 
 	p->level = (enum level)c->pipeline.level;
+	/* Checked with the conf: it compiled then, it compiles now. */
+	filter_free(&p->filter);
+	if (filter_init(&p->filter, &c->pipeline) != 0)
+		log_error("pipeline: the filters did not compile; showing every event");
 	p->pctx.max_fields = (unsigned)c->pipeline.max_fields;
 	p->pctx.max_depth = 64;
 	/*
@@ -336,7 +340,7 @@ pipeline_parse(struct pipeline *p, const struct pipeline_input *in,
 	}
 	if (p->observe != NULL)
 		p->observe(p->observe_arg, ev, in, recv_ns);
-	if (ev->level < p->level) {
+	if (ev->level < p->level || !filter_keep(&p->filter, ev)) {
 		arena_rewind(&b->arena, mark);
 		p->stats.filtered++;
 		return 0;
@@ -430,4 +434,5 @@ pipeline_free(struct pipeline *p)
 		batch_free(b);
 		free(b);
 	}
+	filter_free(&p->filter);
 }

@@ -9,13 +9,14 @@
 #include "ack.h"
 #include "batch.h"
 #include "conf.h"
+#include "filter.h"
 #include "parser.h"
 #include "sink.h"
 
 struct pipeline_stats {
 	uint64_t lines;		/* lines handed in */
 	uint64_t events_out;	/* events given to the sinks */
-	uint64_t filtered;	/* below the level */
+	uint64_t filtered;	/* below the level, or not passing the filters */
 	uint64_t parse_errors;	/* lines no parser took */
 	uint64_t truncated;	/* lines cut at the maximum length */
 	uint64_t batches_failed;
@@ -30,6 +31,7 @@ struct pipeline_stats {
 struct pipeline {
 	uv_loop_t *loop;
 	enum level level;
+	struct filter filter;	/* after the level; metrics see all the same */
 	struct parse_ctx pctx;
 	struct sink *sinks;
 	struct batch *cur;	/* being filled, or NULL */

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "filter.h"
 #include "log.h"
 #include "observe.h"
 #include "pipeline.h"
@@ -81,8 +82,23 @@ run_apply_overrides(struct conf *c, const struct run_overrides *o,
     struct conf_err *err)
 {
 	const struct parser_ops *fmt = NULL;
+	struct conf_strlist *w = &c->pipeline.where;
 	size_t i;
 
+	if (o->grep != NULL) {
+		free(c->pipeline.grep);
+		c->pipeline.grep = xstrdup(o->grep);
+	}
+	if (o->route != NULL) {
+		free(c->pipeline.route);
+		c->pipeline.route = xstrdup(o->route);
+	}
+	for (i = 0; i < o->nwhere; i++) {
+		w->v = xrealloc(w->v, (w->n + 1) * sizeof *w->v);
+		w->v[w->n++] = xstrdup(o->where[i]);
+	}
+	if (filter_check(&c->pipeline, err->msg, sizeof err->msg) != 0)
+		return AGENT_E_CONFIG;
 	if (o->level != NULL &&
 	    (c->pipeline.level = run_level(o->level, "--level", err)) < 0)
 		return AGENT_E_CONFIG;

@@ -12,6 +12,10 @@ struct run_overrides {
 	const char *output;	/* "pretty" or "ndjson" for stdout sinks */
 	const char *log_level;
 	int no_color;
+	const char *grep;	/* filters: NULL or empty, as configured */
+	const char *route;
+	char **where;
+	size_t nwhere;
 };
 
 /*

@@ -40,6 +40,35 @@ tail_head(int fd, uint32_t want, uint64_t *hash, uint32_t *got)
 }
 
 /* Does fd hold the file e describes (its first head_len bytes hash the same)? */
+/*
+ * Where the last n lines of a file of size bytes begin, as tail -n finds
+ * it: newlines counted back from the end, a last line without one counted
+ * too. A read error gives the end: no old lines, never a wrong start.
+ */
+static uint64_t
+tail_last_lines(int fd, uint64_t size, uint64_t n)
+{
+	char b[16384];
+	uint64_t at = size, seen = 0;
+	size_t k, got;
+	ssize_t r;
+
+	if (n == 0 || size == 0)
+		return size;
+	while (at > 0) {
+		got = at < sizeof b ? (size_t)at : sizeof b;
+		if ((r = pread(fd, b, got, (off_t)(at - got))) != (ssize_t)got)
+			return size;
+		for (k = got; k-- > 0;) {
+			/* The file's own last newline ends the last line: not counted. */
+			if (b[k] == '\n' && at - got + k != size - 1 && ++seen == n)
+				return at - got + k + 1;
+		}
+		at -= got;
+	}
+	return 0;
+}
+
 static int
 tail_same_head(int fd, const struct cp_entry *e)
 {
@@ -183,7 +212,8 @@ tail_open(struct source *s, const char *path, int startup)
 			hlen = 0;
 		}
 		if (startup && s->conf.start_at == START_AT_END)
-			offset = (uint64_t)st.st_size;
+			offset = tail_last_lines(fd, (uint64_t)st.st_size,
+			    (uint64_t)s->conf.start_lines);
 		cp = cp_entry_new(env->cp, st.st_dev, st.st_ino, hlen, hash, offset,
 		    path);
 	}

@@ -93,7 +93,10 @@ t_need() {
 }
 
 t_agent() {
-	"$LOGAGENT" "$@" >>"${AGENT_OUT:-$T_TMP/out}" 2>>"${AGENT_ERR:-$T_TMP/err}" &
+	# Files given as arguments: from their start and followed, as the
+	# tests mean them (logagent alone begins 10 lines before the end, and
+	# into a file reads to the end and stops, as tail does).
+	"$LOGAGENT" -f --from-start "$@" >>"${AGENT_OUT:-$T_TMP/out}" 2>>"${AGENT_ERR:-$T_TMP/err}" &
 	AGENT_PID=$!
 	T_PIDS="$T_PIDS $AGENT_PID"
 }

@@ -59,7 +59,7 @@ t_ok 'and it stops with exit 0' "test $rc = 0"
 
 t_ok 'SIGHUP in --tail mode: nothing to reload, keeps running' '
 	: >$T_TMP/x.log
-	"$LOGAGENT" --log-level debug $T_TMP/x.log >$T_TMP/o2 2>$T_TMP/e2 & p=$!
+	"$LOGAGENT" -f --log-level debug $T_TMP/x.log >$T_TMP/o2 2>$T_TMP/e2 & p=$!
 	t_wait_for "grep -q started $T_TMP/e2" 10 && kill -HUP $p
 	t_wait_for "grep -q \"no config file to reload\" $T_TMP/e2" 10 && kill -0 $p &&
 	kill -TERM $p && wait $p

@@ -54,7 +54,7 @@ cat >$D/access.log <<'EOL'
 10.0.0.1 - - [22/Nov/2026:10:00:02 +0000] "POST /api HTTP/1.1" 502 0 "-" "curl/8" 1.500 1.499
 EOL
 t_ok '--tail --level warn on an nginx log: the 404 and the 502, with latencies' '
-	"$LOGAGENT" --tail $D/access.log --oneshot --level warn -o json >$D/tail.out 2>$D/err &&
+	"$LOGAGENT" --tail --from-start $D/access.log --oneshot --level warn -o json >$D/tail.out 2>$D/err &&
 	test $(wc -l <$D/tail.out) = 2 &&
 	grep -F "\"level\":\"warn\"" $D/tail.out | grep -F "\"path\":\"/missing\",\"protocol\":\"HTTP/1.1\",\"status\":404" &&
 	grep -F "\"level\":\"error\"" $D/tail.out | grep -F "\"latency\":1.500,\"upstream_latency\":1.499"
