@@ -1254,6 +1254,7 @@ conf_free(struct conf *c)
 		free(c->sinks[i].opts);
 	}
 	conf_free_strings(conf_root_options, c);
+	conf_free_strings(conf_pipeline_options, &c->pipeline);
 	free(c->sources);
 	free(c->sinks);
 	free(c->file);
