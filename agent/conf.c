@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 #include "conf.h"
-#include "filter.h"
 #include "escape.h"
+#include "filter.h"
 #include "log.h"
 #include "metrics.h"
 #include "parser.h"

@@ -4,11 +4,13 @@
 
 #include <fnmatch.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "filter.h"
 #include "level.h"
 #include "route.h"
+#include "xmalloc.h"
 
 int
 filter_check(const struct conf_pipeline *c, char *err, size_t errlen)
@@ -39,15 +41,25 @@ filter_check(const struct conf_pipeline *c, char *err, size_t errlen)
 int
 filter_init(struct filter *f, const struct conf_pipeline *c)
 {
+	const char *eq;
+	size_t i;
+
 	memset(f, 0, sizeof *f);
 	if (c->grep != NULL) {
 		if (regcomp(&f->grep, c->grep, REG_EXTENDED | REG_NOSUB) != 0)
 			return -1;
 		f->has_grep = 1;
 	}
-	f->where = &c->where;
+	if (c->where.n > 0)
+		f->where = xcalloc(c->where.n, sizeof *f->where);
+	for (i = 0; i < c->where.n; i++) {
+		eq = strchr(c->where.v[i], '=');
+		f->where[i] = (struct filter_where){ c->where.v[i], eq + 1,
+		    (size_t)(eq - c->where.v[i]), strlen(eq + 1) };
+	}
+	f->nwhere = c->where.n;
 	f->route = c->route;
-	f->active = f->has_grep || c->where.n > 0 || c->route != NULL;
+	f->active = f->has_grep || f->nwhere > 0 || f->route != NULL;
 	return 0;
 }
 
@@ -56,6 +68,7 @@ filter_free(struct filter *f)
 {
 	if (f->has_grep)
 		regfree(&f->grep);
+	free(f->where);
 	memset(f, 0, sizeof *f);
 }
 
@@ -118,18 +131,17 @@ filter_route(const char *pattern, const struct event *ev)
 int
 filter_keep(const struct filter *f, const struct event *ev)
 {
-	const char *w, *eq;
+	const struct filter_where *w;
 	struct slice v;
 	size_t i;
 	int hit;
 
 	if (!f->active)
 		return 1;
-	for (i = 0; i < f->where->n; i++) {
-		w = f->where->v[i];
-		eq = strchr(w, '=');
-		if (!filter_value(ev, w, (size_t)(eq - w), &v) || v.n != strlen(eq + 1) ||
-		    memcmp(v.p, eq + 1, v.n) != 0)
+	for (i = 0; i < f->nwhere; i++) {
+		w = &f->where[i];
+		if (!filter_value(ev, w->key, w->kn, &v) || v.n != w->vn ||
+		    memcmp(v.p, w->val, v.n) != 0)
 			return 0;
 	}
 	if (f->route != NULL && !filter_route(f->route, ev))

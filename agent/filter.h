@@ -9,10 +9,14 @@
 #include "conf.h"
 
 struct filter {
-	int active;		/* any test at all: else every event passes */
+	int active;		/* any test at all: one load per event when none */
 	int has_grep;
 	regex_t grep;		/* on the message and every field value */
-	const struct conf_strlist *where;	/* "key=value", all must hold; the conf's */
+	struct filter_where {
+		const char *key, *val;	/* into the conf's "key=value" */
+		size_t kn, vn;
+	} *where;		/* all must hold; split once, owned */
+	size_t nwhere;
 	const char *route;	/* glob on the path or its route; the conf's */
 };
 

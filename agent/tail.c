@@ -39,7 +39,6 @@ tail_head(int fd, uint32_t want, uint64_t *hash, uint32_t *got)
 	return 0;
 }
 
-/* Does fd hold the file e describes (its first head_len bytes hash the same)? */
 /*
  * Where the last n lines of a file of size bytes begin, as tail -n finds
  * it: newlines counted back from the end, a last line without one counted
@@ -69,6 +68,7 @@ tail_last_lines(int fd, uint64_t size, uint64_t n)
 	return 0;
 }
 
+/* Does fd hold the file e describes (its first head_len bytes hash the same)? */
 static int
 tail_same_head(int fd, const struct cp_entry *e)
 {
