@@ -22,7 +22,6 @@ static const double metrics_default_buckets[] = {
 	0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 };
 
-#define METRICS_SEP	'\x1f'
 
 /* What a group_by name stands for, decided once rather than per event. */
 enum { GK_FIELD, GK_SOURCE, GK_METHOD, GK_ROUTE, GK_STATUS_CLASS, GK_STATUS, GK_LEVEL };
@@ -31,6 +30,8 @@ static const char *const metrics_group_kinds[] = {
 	[GK_STATUS_CLASS] = "status_class", [GK_STATUS] = "status", [GK_LEVEL] = "level",
 };
 #define METRICS_OVERFLOW "__overflow__"
+
+static uint64_t metrics_hash(const char *p, size_t n);
 
 /* "1m", "90s", "1h": whole minutes only (windows are six slots of ticks). */
 static int
@@ -192,7 +193,8 @@ metrics_init(struct metrics *m, const struct conf_metrics *c)
 		return -1;
 	m->error_status = (unsigned)c->error_status;
 	m->max_series = (unsigned)c->max_series;
-	m->tab_size = 1024;
+	m->source_hash = metrics_hash("", 0);	/* what source_n 0 stands for */
+	m->tab_size = 64;
 	m->tab = xcalloc(m->tab_size, sizeof *m->tab);
 	hist_init(&m->scratch);
 	return 0;
@@ -218,37 +220,75 @@ metrics_free(struct metrics *m)
 	memset(m, 0, sizeof *m);
 }
 
+/*
+ * A series' key is its group_by values in order, each as a two-byte
+ * length and its bytes: any byte may be in a value, and a lookup compares
+ * the event's values where they lie instead of copying them into one
+ * string first.
+ */
 const char *
 series_label(const struct series *s, unsigned i, size_t *n)
 {
-	const char *p = s->key, *e;
+	const unsigned char *p = (const unsigned char *)s->key;
 
-	while (i-- > 0)
-		p = strchr(p, METRICS_SEP) + 1;
-	e = strchr(p, METRICS_SEP);
-	*n = (size_t)(e - p);
-	return p;
+	for (; i > 0; i--)
+		p += 2 + ((size_t)p[0] | (size_t)p[1] << 8);
+	*n = (size_t)p[0] | (size_t)p[1] << 8;
+	return (const char *)p + 2;
 }
 
 /*
- * Eight bytes at a time: a label key is tens of bytes, and a byte-wise
+ * The n (at most 8) bytes at p as a number, without reading past them:
+ * two loads that may overlap rather than a memcpy of a variable length,
+ * which is a library call. Equal bytes give equal numbers.
+ */
+static inline uint64_t
+metrics_load(const char *p, size_t n)
+{
+	uint64_t w;
+	uint32_t a, b;
+	uint16_t c, d;
+
+	if (n == 8) {
+		memcpy(&w, p, 8);
+		return w;
+	}
+	if (n >= 4) {
+		memcpy(&a, p, 4);
+		memcpy(&b, p + n - 4, 4);
+		return (uint64_t)a << 32 | b;
+	}
+	if (n >= 2) {
+		memcpy(&c, p, 2);
+		memcpy(&d, p + n - 2, 2);
+		return (uint64_t)c << 16 | d;
+	}
+	return n == 1 ? (unsigned char)p[0] : 0;
+}
+
+/*
+ * Eight bytes at a time: a label value is tens of bytes, and a byte-wise
  * hash would spend a dependent multiply on each of them for every event.
  */
-static uint32_t
+static uint64_t
 metrics_hash(const char *p, size_t n)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
 
 	for (; n >= 8; p += 8, n -= 8) {
-		memcpy(&w, p, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h = (h ^ metrics_load(p, 8)) * 0xff51afd7ed558ccdULL;
 		h ^= h >> 29;
 	}
-	w = 0;
-	memcpy(&w, p, n);
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 32;
-	return (uint32_t)h;
+	h = (h ^ metrics_load(p, n)) * 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 32);
+}
+
+/* One more value's hash into a series' hash: order counts. */
+static uint64_t
+metrics_mix(uint64_t h, uint64_t v)
+{
+	h = (h ^ v) * 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 31);
 }
 
 /*
@@ -279,14 +319,22 @@ metrics_tab_grow(struct metrics *m)
 }
 
 static struct series *
-metrics_series_new(struct metrics *m, const char *key, size_t n, uint32_t h)
+metrics_series_new(struct metrics *m, const struct slice *v, uint32_t h)
 {
 	struct series *s = xcalloc(1, sizeof *s);
-	unsigned w;
+	size_t n = 0;
+	unsigned i, w;
+	char *p;
 
-	s->key = xmalloc(n + 1);
-	memcpy(s->key, key, n);
-	s->key[n] = '\0';
+	for (i = 0; i < m->ngroup; i++)
+		n += 2 + v[i].n;
+	s->key = p = xmalloc(n);
+	for (i = 0; i < m->ngroup; i++) {
+		*p++ = (char)(v[i].n & 0xff);
+		*p++ = (char)(v[i].n >> 8);
+		memcpy(p, v[i].p, v[i].n);
+		p += v[i].n;
+	}
 	s->keylen = (uint32_t)n;
 	s->hash = h;
 	s->win = xcalloc(m->nwindows, sizeof *s->win);
@@ -305,9 +353,9 @@ metrics_series_new(struct metrics *m, const char *key, size_t n, uint32_t h)
 	return s;
 }
 
-/* Keys of tens of bytes: eight at a time, inline, rather than a memcmp call. */
+/* Values of tens of bytes: eight at a time, inline, rather than a memcmp call. */
 static int
-metrics_key_eq(const char *a, const char *b, size_t n)
+metrics_bytes_eq(const char *a, const char *b, size_t n)
 {
 	uint64_t x, y;
 
@@ -317,37 +365,45 @@ metrics_key_eq(const char *a, const char *b, size_t n)
 		if (x != y)
 			return 0;
 	}
-	while (n-- > 0)
-		if (*a++ != *b++)
+	return metrics_load(a, n) == metrics_load(b, n);
+}
+
+/* Whether s is the series of values v. */
+static int
+series_is(const struct series *s, const struct slice *v, unsigned nv)
+{
+	const unsigned char *p = (const unsigned char *)s->key;
+	unsigned i;
+
+	for (i = 0; i < nv; p += 2 + v[i].n, i++)
+		if (((size_t)p[0] | (size_t)p[1] << 8) != v[i].n ||
+		    !metrics_bytes_eq((const char *)p + 2, v[i].p, v[i].n))
 			return 0;
 	return 1;
 }
 
-/* The series of key, a new one, or past the cap the overflow series. */
+/* The series of values v (hash h), a new one, or past the cap the overflow series. */
 static struct series *
-metrics_series(struct metrics *m, const char *key, size_t n)
+metrics_series(struct metrics *m, const struct slice *v, uint32_t h)
 {
-	uint32_t h = metrics_hash(key, n);
+	struct slice ov[METRICS_MAX_GROUP];
 	struct series *s;
-	char ov[METRICS_MAX_GROUP * (sizeof METRICS_OVERFLOW)];
-	size_t on = 0;
+	uint64_t oh = 0;
 	unsigned i;
 
 	for (i = h & (m->tab_size - 1); m->tab[i].s != NULL; i = (i + 1) & (m->tab_size - 1))
-		if (m->tab[i].hash == h && (s = m->tab[i].s)->keylen == n &&
-		    metrics_key_eq(s->key, key, n))
+		if (m->tab[i].hash == h && series_is(s = m->tab[i].s, v, m->ngroup))
 			return s;
 	if (m->nseries < m->max_series)
-		return metrics_series_new(m, key, n, h);
+		return metrics_series_new(m, v, h);
 	m->overflow_events++;
 	if (m->overflow == NULL) {
 		for (i = 0; i < m->ngroup; i++) {
-			memcpy(ov + on, METRICS_OVERFLOW, sizeof METRICS_OVERFLOW - 1);
-			on += sizeof METRICS_OVERFLOW - 1;
-			ov[on++] = METRICS_SEP;
+			ov[i] = (struct slice){ METRICS_OVERFLOW, sizeof METRICS_OVERFLOW - 1 };
+			oh = metrics_mix(oh, metrics_hash(ov[i].p, ov[i].n));
 		}
 		/* Past the cap on purpose: the one series that holds the rest. */
-		m->overflow = metrics_series_new(m, ov, on, metrics_hash(ov, on));
+		m->overflow = metrics_series_new(m, ov, (uint32_t)oh);
 	}
 	return m->overflow;
 }
@@ -390,79 +446,79 @@ metrics_fields(const struct event *ev, struct metrics_req *r)
 	}
 }
 
-/* The value of the g-th group_by field for ev, appended to key. */
-static size_t
-metrics_label(struct metrics *m, unsigned g, const struct event *ev,
-    const struct metrics_req *r, char *key, size_t at, size_t cap)
+/*
+ * ev's group_by values into v (a route folded into route, a status class
+ * into class) and the hash of them all. The source's hash is kept from
+ * the event before: a run of events mostly comes from one file.
+ */
+static uint32_t
+metrics_values(struct metrics *m, const struct event *ev, const struct metrics_req *r,
+    struct slice *v, char *route, char *class)
 {
-	struct slice v = { "", 0 };
-	const char *name = m->group[g];
-	char tmp[256];
-	size_t n;
-	unsigned i;
+	const char *level;
+	uint64_t h = 0;
+	unsigned g, i;
 
-	switch (m->group_kind[g]) {
-	case GK_SOURCE:
-		v = ev->source;
-		break;
-	case GK_METHOD:
-		v = r->method;
-		break;
-	case GK_ROUTE:
-		/* Written straight into the key: no copy. */
-		if (r->path.n > 0 && cap - at > 1) {
-			n = route_of(&m->routes, r->path.p, r->path.n, key + at, cap - at);
-			if (memchr(r->path.p, METRICS_SEP, r->path.n) != NULL)
-				for (i = 0; i < n; i++)
-					if (key[at + i] == METRICS_SEP)
-						key[at + i] = ' ';
-			at += n;
-			key[at++] = METRICS_SEP;
-			return at;
-		}
-		break;
-	case GK_STATUS_CLASS:
-		if (r->code != 0) {
-			tmp[0] = (char)('0' + r->code / 100);
-			memcpy(tmp + 1, "xx", 2);
-			v = (struct slice){ tmp, 3 };
-		}
-		break;
-	case GK_STATUS:
-		v = r->status;
-		break;
-	case GK_LEVEL:
-		v = (struct slice){ level_name(ev->level), strlen(level_name(ev->level)) };
-		break;
-	default:
-		for (i = 0; i < ev->nfields; i++)
-			if (ev->fields[i].key.n == m->group_len[g] &&
-			    memcmp(ev->fields[i].key.p, name, ev->fields[i].key.n) == 0 &&
-			    ev->fields[i].type != FIELD_RAW) {
-				v = ev->fields[i].val;
-				break;
+	for (g = 0; g < m->ngroup; g++) {
+		v[g] = (struct slice){ "", 0 };
+		switch (m->group_kind[g]) {
+		case GK_SOURCE:
+			v[g] = ev->source;
+			if (v[g].n > METRICS_VALUE_MAX)
+				v[g].n = METRICS_VALUE_MAX;
+			if (v[g].n != m->source_n ||
+			    !metrics_bytes_eq(v[g].p, m->source, v[g].n)) {
+				m->source_n = v[g].n;
+				memcpy(m->source, v[g].p, v[g].n);
+				m->source_hash = metrics_hash(v[g].p, v[g].n);
 			}
+			h = metrics_mix(h, m->source_hash);
+			continue;
+		case GK_METHOD:
+			v[g] = r->method;
+			break;
+		case GK_ROUTE:
+			if (r->path.n > 0)
+				v[g] = (struct slice){ route, route_of(&m->routes, r->path.p,
+				    r->path.n, route, METRICS_VALUE_MAX + 1) };
+			break;
+		case GK_STATUS_CLASS:
+			if (r->code != 0) {
+				class[0] = (char)('0' + r->code / 100);
+				class[1] = class[2] = 'x';
+				v[g] = (struct slice){ class, 3 };
+			}
+			break;
+		case GK_STATUS:
+			v[g] = r->status;
+			break;
+		case GK_LEVEL:
+			level = level_name(ev->level);
+			v[g] = (struct slice){ level, strlen(level) };
+			break;
+		default:
+			for (i = 0; i < ev->nfields; i++)
+				if (ev->fields[i].key.n == m->group_len[g] &&
+				    memcmp(ev->fields[i].key.p, m->group[g], m->group_len[g]) == 0 &&
+				    ev->fields[i].type != FIELD_RAW) {
+					v[g] = ev->fields[i].val;
+					break;
+				}
+		}
+		if (v[g].n > METRICS_VALUE_MAX)
+			v[g].n = METRICS_VALUE_MAX;
+		h = metrics_mix(h, metrics_hash(v[g].p, v[g].n));
 	}
-	if (v.n > cap - 1 - at)
-		v.n = cap - 1 - at;
-	/*
-	 * Values are short: a byte loop beats two library calls. The
-	 * separator cannot be in a value: it would split it.
-	 */
-	for (i = 0; i < v.n; i++)
-		key[at + i] = v.p[i] == METRICS_SEP ? ' ' : v.p[i];
-	at += v.n;
-	key[at++] = METRICS_SEP;
-	return at;
+	return (uint32_t)(h ^ (h >> 32));
 }
 
 void
 metrics_observe(struct metrics *m, const struct event *ev, int64_t now)
 {
+	struct slice v[METRICS_MAX_GROUP];
+	char route[METRICS_VALUE_MAX + 1], class[3];
 	struct metrics_req r;
 	struct series *s;
-	char key[2048];
-	size_t n = 0;
 	unsigned i;
 	int64_t us;
 	int is_err;
@@ -472,10 +528,7 @@ metrics_observe(struct metrics *m, const struct event *ev, int64_t now)
 	    m->tick_start == 0)
 		metrics_advance(m, now);
 	metrics_fields(ev, &r);
-	for (i = 0; i < m->ngroup; i++)
-		n = metrics_label(m, i, ev, &r, key, n,
-		    sizeof key - 1 - (m->ngroup - i));
-	s = metrics_series(m, key, n);
+	s = metrics_series(m, v, metrics_values(m, ev, &r, v, route, class));
 	s->events++;
 	is_err = r.code != 0 ? r.code >= m->error_status : ev->level >= LEVEL_ERROR;
 	if (r.code != 0) {

@@ -16,6 +16,7 @@
 #define METRICS_MAX_WINDOWS	8
 #define METRICS_MAX_BUCKETS	64
 #define METRICS_MAX_GROUP	8
+#define METRICS_VALUE_MAX	1024	/* a group_by value is cut past this */
 
 /* One slot of a window: its histogram (sparse) and its counts. */
 struct metrics_slot {
@@ -38,13 +39,13 @@ struct series {
 	/* What every event touches first, together in one cache line. */
 	uint32_t hash;
 	uint32_t keylen;
-	char *key;		/* the values, each ended by \x1f; owned */
+	char *key;		/* the values, each a 2-byte length (LE) and bytes; owned */
 	uint64_t events, requests, errors;
+	uint64_t cur_requests, cur_errors;	/* this tick's */
 	uint64_t le[METRICS_MAX_BUCKETS + 1];	/* per bucket, not cumulative; last is +Inf */
 	uint64_t lat_count;
 	double lat_sum;
 	struct hist *cur;	/* this tick's latencies, allocated on first use */
-	uint64_t cur_requests, cur_errors;
 	struct metrics_window *win;	/* one per window; owned */
 	struct series *next;	/* all series, oldest first */
 };
@@ -83,6 +84,10 @@ struct metrics {
 	struct series *all, *last;
 	unsigned nseries;
 	struct series *overflow;
+	/* The last source seen and its hash: most events come in runs from one. */
+	char source[METRICS_VALUE_MAX];
+	size_t source_n;
+	uint64_t source_hash;
 	uint64_t overflow_events;
 	int64_t tick_start;	/* of the tick being filled; 0 before the first event */
 	struct hist scratch;	/* for window quantiles */

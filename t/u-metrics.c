@@ -90,6 +90,8 @@ main(void)
 	struct buf out;
 	char err[256], path[64];
 	const struct series *s;
+	const char *label;
+	size_t label_n;
 	int i;
 
 	/* Routes. */
@@ -181,6 +183,30 @@ main(void)
 	    "the overflow series in the exposition");
 	tap_ok(strstr(out.p, "logagent_request_duration_seconds_bucket{route=\"/r0\",le=\"+Inf\"} 0\n") != NULL,
 	    "histogram buckets with le");
+	metrics_free(&m);
+
+	/*
+	 * A key holds each value with its length: values that join to the
+	 * same bytes are still two series, and any byte is kept as it came.
+	 */
+	c->max_series = 1000;
+	c->group_by.v = (char *[]){ "method", "route" };
+	c->group_by.n = 2;
+	metrics_init(&m, c);
+	ev = request("GETX", "/a", "200", NULL, fl);
+	metrics_observe(&m, &ev, T0);
+	ev = request("GET", "X/a", "200", NULL, fl);
+	metrics_observe(&m, &ev, T0);
+	ev = request("GET", "/a\x1f\x01" "b", "200", NULL, fl);
+	metrics_observe(&m, &ev, T0);
+	ev = request("GETX", "/a", "200", NULL, fl);
+	metrics_observe(&m, &ev, T0);
+	tap_is_int(m.nseries, 3, "GETX /a, GET X/a and a path with control bytes: three series");
+	tap_ok(m.all->requests == 2, "GETX /a found again");
+	s = m.all->next->next;
+	label = series_label(s, 1, &label_n);
+	tap_ok(label_n == 5 && memcmp(label, "/a\x1f\x01" "b", 5) == 0,
+	    "bytes kept as they came: %zu bytes", label_n);
 	metrics_free(&m);
 	buf_free(&out);
 	free(c);
