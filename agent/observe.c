@@ -24,6 +24,9 @@ observe_event(void *arg, const struct event *ev, const struct pipeline_input *in
 	if (in == &o->input)
 		return;		/* our own metrics events are not traffic */
 	metrics_observe(&o->m, ev, recv_ns);
+	o->levels[(unsigned)ev->level < LEVEL_COUNT ? ev->level : LEVEL_INFO]++;
+	if (ev->level >= LEVEL_ERROR)
+		errgroups_add(&o->eg, ev->message.p, ev->message.n, ev->level, recv_ns);
 }
 
 /* A window ended: one metrics event per series, queued for the next tick. */
@@ -295,6 +298,7 @@ observe_start(struct observe *o, uv_loop_t *loop, const struct conf *c,
 	o->input.format = &parser_json;
 	if (c->metrics.enabled && metrics_init(&o->m, &c->metrics) == 0) {
 		o->have_metrics = 1;
+		errgroups_init(&o->eg);
 		o->emit = c->metrics.events;
 		o->m.on_window = observe_window;
 		o->m.arg = o;
@@ -358,7 +362,9 @@ observe_close(struct observe *o, void (*on_closed)(struct observe *o))
 void
 observe_free(struct observe *o)
 {
-	if (o->have_metrics)
+	if (o->have_metrics) {
 		metrics_free(&o->m);
+		errgroups_free(&o->eg);
+	}
 	buf_free(&o->pending);
 }

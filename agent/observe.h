@@ -5,6 +5,7 @@
 
 #include <uv.h>
 
+#include "errgroup.h"
 #include "httpd.h"
 #include "metrics.h"
 #include "pipeline.h"
@@ -24,6 +25,8 @@ struct observe {
 	struct buf pending;	/* those events, as JSON lines, until the next tick */
 	struct pipeline_input input;	/* where they come from: "logagent" */
 	int64_t started_ns;
+	uint64_t levels[LEVEL_COUNT];	/* events seen, by level */
+	struct errgroups eg;	/* error and fatal messages by shape */
 	unsigned open_handles;
 	void (*on_closed)(struct observe *o);
 };
