@@ -115,7 +115,7 @@ batcher_span_done(struct batcher *bt, struct sink *s, const struct span *sp,
 int
 span_encode(const struct span *sp, const struct encoder_ops *enc, struct buf *out)
 {
-	struct encode_opts eo = { 0, 0 };
+	struct encode_opts eo = { 0, 0, 0 };
 	unsigned i;
 	int rc;
 

@@ -160,3 +160,54 @@ esc_json_raw(struct buf *b, const char *s, size_t n)
 {
 	return esc_run(b, s, n, ESC_RAW);
 }
+
+size_t
+term_step(const char *p, size_t n, unsigned *cols)
+{
+	size_t i;
+
+	*cols = 0;
+	if (n == 0)
+		return 0;
+	if (p[0] == '\033' && n > 1 && p[1] == '[') {
+		/* Parameters and intermediates, then one final byte in @..~. */
+		for (i = 2; i < n && !((unsigned char)p[i] >= 0x40 && (unsigned char)p[i] <= 0x7e); i++)
+			;
+		return i < n ? i + 1 : n;
+	}
+	*cols = 1;
+	/* A lead byte and its continuation bytes are one character. */
+	for (i = 1; i < n && i < 4 && ((unsigned char)p[i] & 0xc0) == 0x80 &&
+	    ((unsigned char)p[0] & 0xc0) == 0xc0; i++)
+		;
+	return i;
+}
+
+size_t
+term_width(const char *p, size_t n)
+{
+	size_t i = 0, w = 0;
+	unsigned c;
+
+	while (i < n) {
+		i += term_step(p + i, n - i, &c);
+		w += c;
+	}
+	return w;
+}
+
+size_t
+term_fit(const char *p, size_t n, size_t cols)
+{
+	size_t i = 0, w = 0, k;
+	unsigned c;
+
+	while (i < n) {
+		k = term_step(p + i, n - i, &c);
+		if (w + c > cols)
+			break;
+		w += c;
+		i += k;
+	}
+	return i;
+}

@@ -37,4 +37,20 @@ int	esc_text(struct buf *b, const char *p, size_t n);
  */
 int	esc_json_raw(struct buf *b, const char *p, size_t n);
 
+/*
+ * For text bound for a terminal that esc_text made, with our own colour
+ * sequences in it: the bytes of the character or sequence at p (at least
+ * 1 when n > 0), and in *cols the columns it takes: none for an escape
+ * sequence (ESC [ ... final byte), one for any other character. Wide
+ * (East Asian) characters are counted as one column: a line with them
+ * wraps a little late rather than the agent depending on the locale.
+ */
+size_t	term_step(const char *p, size_t n, unsigned *cols);
+
+/* The columns p[0..n) takes (see term_step). */
+size_t	term_width(const char *p, size_t n);
+
+/* The bytes of p[0..n) that fit in cols columns, whole characters and sequences. */
+size_t	term_fit(const char *p, size_t n, size_t cols);
+
 #endif

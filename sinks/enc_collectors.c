@@ -14,7 +14,7 @@
 static void
 enc_line(const struct event *ev, struct buf *out)
 {
-	struct encode_opts eo = { 0, 0 };
+	struct encode_opts eo = { 0, 0, 0 };
 
 	encoder_run(&enc_ndjson, &eo, ev, 1, out);
 	if (out->len > 0 && out->p[out->len - 1] == '\n')

@@ -2,6 +2,7 @@
 /* enc_pretty.c: events for people: time, coloured level, message, dimmed fields. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "escape.h"
@@ -52,12 +53,62 @@ pretty_kv(struct buf *out, const char *k, size_t kn, struct slice v, int quote)
 		esc_text(out, v.p, v.n);
 }
 
+/*
+ * The event just written at out[start..) as rows of at most width
+ * columns, broken at a space where the row has one, each row after the
+ * first indented to where the message began (indent columns), so the
+ * time and level stand out on the left.
+ */
+static void
+pretty_wrap(struct buf *out, size_t start, size_t indent, unsigned width)
+{
+	size_t n = out->len - start, i, k, col = 0, space = SIZE_MAX, tail;
+	char *text, *moved;
+	unsigned c;
+
+	if (indent > width / 2)
+		indent = 4;
+	if ((text = malloc(n)) == NULL)
+		return;		/* unwrapped is still right */
+	memcpy(text, out->p + start, n);
+	out->len = start;
+	for (i = 0; i < n; i += k) {
+		k = term_step(text + i, n - i, &c);
+		if (c > 0 && col + c > width) {
+			if (space != SIZE_MAX && buf_reserve(out, indent) == 0) {
+				/* Move what follows the last space to the next row. */
+				tail = out->len - space - 1;
+				moved = out->p + space + 1;
+				memmove(out->p + space + 1 + indent, moved, tail);
+				out->p[space] = '\n';
+				memset(out->p + space + 1, ' ', indent);
+				out->len = space + 1 + indent + tail;
+				col = indent + term_width(out->p + space + 1 + indent, tail);
+				space = SIZE_MAX;
+			} else {
+				buf_putc(out, '\n');
+				for (col = 0; col < indent; col++)
+					buf_putc(out, ' ');
+				space = SIZE_MAX;
+				if (text[i] == ' ')
+					continue;	/* a row does not begin with the space it broke at */
+			}
+		}
+		buf_append(out, text + i, k);
+		col += c;
+		if (text[i] == ' ' && col > indent + 1)
+			space = out->len - 1;
+	}
+	free(text);
+}
+
 static void
 pretty_encode(const struct encode_opts *o, const struct event *ev,
     struct buf *out)
 {
 	char ts[TIMEFMT_MAX];
 	unsigned i, l = (unsigned)ev->level < LEVEL_COUNT ? ev->level : LEVEL_INFO;
+	size_t start = out->len, indent;
 	char num[24];
 	int len;
 
@@ -82,6 +133,7 @@ pretty_encode(const struct encode_opts *o, const struct event *ev,
 			buf_puts(out, SGR_RESET);
 	}
 	buf_putc(out, ' ');
+	indent = term_width(out->p + start, out->len - start);
 	esc_text(out, ev->message.p, ev->message.n);
 	if (o->color && (ev->nfields || ev->flags || ev->parse_error.n))
 		buf_puts(out, SGR_DIM);
@@ -101,6 +153,8 @@ pretty_encode(const struct encode_opts *o, const struct event *ev,
 	}
 	if (o->color && (ev->nfields || ev->flags || ev->parse_error.n))
 		buf_puts(out, SGR_RESET);
+	if (o->width >= 20 && term_width(out->p + start, out->len - start) > o->width)
+		pretty_wrap(out, start, indent, o->width);
 	buf_putc(out, '\n');
 }
 

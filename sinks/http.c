@@ -202,7 +202,7 @@ http_span_events(const struct span *sp)
 static int
 http_body(struct http_sink *hs, struct http_req *r)
 {
-	struct encode_opts eo = { 0, 0 };
+	struct encode_opts eo = { 0, 0, 0 };
 	struct event *ev = NULL;
 	struct buf text;
 	unsigned i;

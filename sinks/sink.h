@@ -121,6 +121,7 @@ const char *sink_names(void);
 struct encode_opts {
 	int color;		/* ANSI colours (pretty only) */
 	int show_source;	/* name the source on each line (pretty only) */
+	unsigned width;		/* wrap at this many columns, with an indent (pretty only); 0: never */
 };
 
 struct encoder_ops {

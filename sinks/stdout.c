@@ -72,6 +72,17 @@ struct stdout_sink {
 static void stdout_pump(struct stdout_sink *ss);
 static void stdout_status_cb(uv_timer_t *t);
 
+/* The terminal's width now (it may have been resized), 80 when it will not say. */
+static unsigned
+stdout_columns(void)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1)
+		return ws.ws_col;
+	return 80;
+}
+
 /*
  * The status line, after the events just encoded: cut to the terminal's
  * width (a wrapped status line could not be erased with one \r), dim.
@@ -79,14 +90,11 @@ static void stdout_status_cb(uv_timer_t *t);
 static void
 stdout_status_append(struct stdout_sink *ss)
 {
-	struct winsize ws;
 	char line[512];
-	size_t n, width = 80;
+	size_t n, width = stdout_columns();
 
 	if (ss->sink->status == NULL)
 		return;
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1)
-		width = ws.ws_col;
 	n = ss->sink->status(ss->sink->status_arg, line, sizeof line);
 	if (n > width - 1)
 		n = width - 1;
@@ -239,6 +247,8 @@ stdout_pump(struct stdout_sink *ss)
 			buf_puts(&ss->out, STDOUT_CLEAR_LINE);
 			ss->status_shown = 0;
 		}
+		if (ss->tty_pretty)
+			ss->eo.width = stdout_columns();
 		/* Encode whole events up to about one chunk. */
 		for (end = ss->next_ev; end < b->nevents && ss->out.len < STDOUT_CHUNK;
 		    end++) {

@@ -124,7 +124,7 @@ run_case(const char *where, const char *fmtline, const char *input,
 	struct parse_ctx ctx;
 	struct arena a;
 	struct event ev;
-	struct encode_opts eo = { 0, 0 };
+	struct encode_opts eo = { 0, 0, 0 };
 	struct conf_parse cp;
 	struct parse_opts po;
 	int64_t recv;
@@ -220,7 +220,7 @@ run_file(const char *path, const char *name)
 static int
 auto_line(struct auto_state *st, const char *line, struct buf *out)
 {
-	struct encode_opts eo = { 0, 0 };
+	struct encode_opts eo = { 0, 0, 0 };
 	struct parse_ctx ctx;
 	struct arena a;
 	struct event ev;
@@ -282,6 +282,60 @@ test_auto_learning(void)
 	buf_free(&out);
 }
 
+/*
+ * Pretty text wraps at the terminal's width: rows fit, the rows after the
+ * first begin at the message's column, breaks fall on spaces, and the
+ * rows joined again are the line unwrapped.
+ */
+static void
+test_pretty_wrap(void)
+{
+	struct encode_opts eo = { 0, 0, 40 };
+	struct field f[2] = {
+		{ SLICE_LIT("path"), SLICE_LIT("/api/items/42"), FIELD_STRING },
+		{ SLICE_LIT("id"), SLICE_LIT("0123456789abcdef0123456789abcdef0123456789"), FIELD_STRING },
+	};
+	struct event ev;
+	struct buf wrapped, flat, joined;
+	size_t i, e, indent = 0, rows = 0, widest = 0;
+	int indented = 1;
+
+	memset(&ev, 0, sizeof ev);
+	ev.level = LEVEL_WARN;
+	ev.message = SLICE_LIT("the upstream answered after a long wait and the request was retried twice");
+	ev.fields = f;
+	ev.nfields = 2;
+	buf_init(&wrapped, 1 << 16);
+	buf_init(&flat, 1 << 16);
+	buf_init(&joined, 1 << 16);
+	encoder_run(&enc_pretty, &eo, &ev, 1, &wrapped);
+	eo.width = 0;
+	encoder_run(&enc_pretty, &eo, &ev, 1, &flat);
+	indent = (size_t)(strstr(flat.p, "the upstream") - flat.p);
+	for (i = 0; i < wrapped.len; i = e + 1, rows++) {
+		for (e = i; wrapped.p[e] != '\n'; e++)
+			;
+		if (e - i > widest)
+			widest = e - i;
+		if (rows > 0) {
+			indented &= strspn(wrapped.p + i, " ") == indent;
+			/* A row broken at a space lost it; one broken inside a word did not. */
+			if (joined.len < flat.len && flat.p[joined.len] == ' ')
+				buf_putc(&joined, ' ');
+			buf_append(&joined, wrapped.p + i + indent, e - i - indent);
+		} else
+			buf_append(&joined, wrapped.p + i, e - i);
+	}
+	buf_putc(&joined, '\n');
+	tap_ok(rows >= 4 && widest <= 40, "wrapped at 40 columns: %zu rows, the widest %zu", rows, widest);
+	tap_ok(indented, "rows after the first indented %zu columns, to the message", indent);
+	tap_ok(joined.len == flat.len && memcmp(joined.p, flat.p, flat.len) == 0,
+	    "joined again, the rows are the line: %.*s", (int)joined.len - 1, joined.p);
+	buf_free(&wrapped);
+	buf_free(&flat);
+	buf_free(&joined);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -297,6 +351,7 @@ main(int argc, char **argv)
 		return tap_done();
 	}
 	test_auto_learning();
+	test_pretty_wrap();
 	if ((n = scandir(dir, &names, NULL, alphasort)) < 0) {
 		tap_ok(0, "cannot read %s (set T_SRC)", dir);
 		return tap_done();

@@ -9,6 +9,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "escape.h"
 #include "parser.h"
 #include "sink.h"
 
@@ -29,13 +30,28 @@ static const struct parse_opts fuzz_opts_own = {
 	.latency_key = { "d", 1 }, .latency_unit = LATENCY_UNIT_US,
 };
 
+/* Wrapped pretty text: no row wider than the terminal. */
+static inline void
+fuzz_rows_fit(const struct buf *out, unsigned width)
+{
+	size_t i = 0, e;
+
+	while (i < out->len) {
+		for (e = i; e < out->len && out->p[e] != '\n'; e++)
+			;
+		if (term_width(out->p + i, e - i) > width)
+			abort();
+		i = e + 1;
+	}
+}
+
 static inline void
 fuzz_parse_one(const struct parser_ops *ops, const uint8_t *data, size_t size)
 {
 	struct parse_ctx ctx;
 	struct arena a;
 	struct event ev;
-	struct encode_opts eo = { 1, 1 };
+	struct encode_opts eo = { 1, 1, 40 };
 	struct buf out;
 	char *line = malloc(size ? size : 1);
 
@@ -54,6 +70,7 @@ fuzz_parse_one(const struct parser_ops *ops, const uint8_t *data, size_t size)
 	encoder_run(&enc_ndjson, &eo, &ev, 1, &out);
 	buf_clear(&out);
 	encoder_run(&enc_pretty, &eo, &ev, 1, &out);
+	fuzz_rows_fit(&out, eo.width);
 	buf_free(&out);
 	arena_free(&a);
 	free(line);
