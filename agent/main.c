@@ -36,6 +36,9 @@ enum {
 	OPT_GREP,
 	OPT_WHERE,
 	OPT_ROUTE,
+	OPT_TOP,
+	OPT_SUMMARY,
+	OPT_NO_SUMMARY,
 };
 
 /* One table: getopt reads it and --help prints it, so they cannot drift. */
@@ -66,6 +69,12 @@ static const struct {
 	  "show events with this field value (repeatable: all must hold); level, message, source too" },
 	{ { "route", required_argument, NULL, OPT_ROUTE }, "PATTERN",
 	  "show requests whose path or route (/api/items/:id) matches the glob PATTERN" },
+	{ { "top", no_argument, NULL, OPT_TOP }, NULL,
+	  "a full-screen view, like top: routes by requests/s, errors, p95, top error groups; q quits" },
+	{ { "summary", no_argument, NULL, OPT_SUMMARY }, NULL,
+	  "on exit, a summary: events by level, top error groups, latency of the busiest routes (default on a terminal)" },
+	{ { "no-summary", no_argument, NULL, OPT_NO_SUMMARY }, NULL,
+	  "no summary on exit" },
 	{ { "format", required_argument, NULL, OPT_FORMAT }, "NAME",
 	  "line format instead of detection: auto, json, logfmt, clf, syslog, cri, plain" },
 	{ { "output", required_argument, NULL, 'o' }, "MODE",
@@ -182,6 +191,7 @@ main(int argc, char **argv)
 
 	memset(&ov, 0, sizeof ov);
 	ov.where = where;
+	ov.summary = -1;	/* on a terminal, for files given on the command line */
 	main_harden();
 	main_malloc_tune();
 	/* Once, before any thread: libcurl's own set-up is not thread-safe. */
@@ -217,6 +227,15 @@ main(int argc, char **argv)
 				return 2;
 			}
 			where[ov.nwhere++] = optarg;
+			break;
+		case OPT_TOP:
+			ov.top = 1;
+			break;
+		case OPT_SUMMARY:
+			ov.summary = 1;
+			break;
+		case OPT_NO_SUMMARY:
+			ov.summary = 0;
 			break;
 		case OPT_FROM_START:
 			from_start = 1;
@@ -285,11 +304,28 @@ main(int argc, char **argv)
 		main_usage(stderr);
 		return 2;
 	}
+	if (ov.top && !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "logagent: --top draws a screen: standard output must be a terminal\n");
+		return 2;
+	}
+	if (ov.top && (check || oneshot)) {
+		fprintf(stderr, "logagent: --top runs until q; not with --oneshot or --check-config\n");
+		return 2;
+	}
+	if (ov.summary == -1)
+		ov.summary = ov.top || (config == NULL && isatty(STDOUT_FILENO));
 	if (config != NULL) {
 		if ((rc = conf_load(config, &c, &err)) != 0) {
 			fprintf(stderr, "logagent: %s\n", err.msg);
 			return 1;
 		}
+		for (i = 0; ov.top && i < (int)c->nsinks; i++)
+			if (c->sinks[i].ops == &sink_stdout) {
+				fprintf(stderr, "logagent: --top: sink %s writes to standard output, where the screen is; give it another sink\n",
+				    c->sinks[i].name);
+				conf_free(c);
+				return 2;
+			}
 	} else {
 		c = conf_new();
 		for (i = 0; i < argc; i++) {
@@ -300,7 +336,8 @@ main(int argc, char **argv)
 				src->start_lines = lines;
 			}
 		}
-		conf_add_sink(c, &sink_stdout);
+		/* --top shows figures, not events: they go nowhere. */
+		conf_add_sink(c, ov.top ? &sink_null : &sink_stdout);
 		/*
 		 * Like tail: -f on a terminal goes without saying; into a pipe,
 		 * not. Standard input is read to its end either way, so with it

@@ -711,3 +711,87 @@ metrics_window_all(struct metrics *m, unsigned w, int64_t now,
 			covered = c;
 	metrics_figures_finish(f, &m->scratch, covered);
 }
+
+/* A series' name as a route: its method and route values, or all its values. */
+static size_t
+metrics_route_name(const struct metrics *m, const struct series *s, char *out, size_t cap)
+{
+	size_t at = 0, n;
+	const char *v;
+	unsigned i;
+	int any = 0, pass;
+
+	/* First pass: method and route only; second (if neither is a label): everything. */
+	for (pass = 0; pass < 2 && !any; pass++)
+		for (i = 0; i < m->ngroup; i++) {
+			if (pass == 0 && m->group_kind[i] != GK_METHOD && m->group_kind[i] != GK_ROUTE)
+				continue;
+			v = series_label(s, i, &n);
+			any = 1;
+			if (n == 0)
+				continue;
+			if (at > 0 && at + 1 < cap)
+				out[at++] = ' ';
+			if (n > cap - 1 - at)
+				n = cap - 1 - at;
+			memcpy(out + at, v, n);
+			at += n;
+		}
+	out[at] = '\0';
+	return at;
+}
+
+struct metrics_named {
+	const struct series *s;
+	char name[METRICS_ROUTE_NAME];
+};
+
+static int
+metrics_named_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct metrics_named *)a)->name,
+	    ((const struct metrics_named *)b)->name);
+}
+
+unsigned
+metrics_routes(struct metrics *m, unsigned w, int64_t now, struct metrics_route *out,
+    unsigned max)
+{
+	struct metrics_named *all;
+	struct metrics_route r;
+	const struct series *s;
+	int64_t covered, c;
+	size_t i, j, k, n = 0;
+	unsigned got = 0;
+
+	if (m->nseries == 0 || max == 0)
+		return 0;
+	all = xcalloc(m->nseries, sizeof *all);
+	for (s = m->all; s != NULL; s = s->next) {
+		all[n].s = s;
+		metrics_route_name(m, s, all[n].name, sizeof all[n].name);
+		n++;
+	}
+	qsort(all, n, sizeof *all, metrics_named_cmp);
+	for (i = 0; i < n; i = j) {
+		memset(&r, 0, sizeof r);
+		hist_init(&m->scratch);
+		covered = 0;
+		for (j = i; j < n && strcmp(all[j].name, all[i].name) == 0; j++)
+			if ((c = metrics_window_add(m, all[j].s, w, now, &m->scratch, &r.f)) > covered)
+				covered = c;
+		if (r.f.requests == 0)
+			continue;	/* not a route: events without a status */
+		metrics_figures_finish(&r.f, &m->scratch, covered);
+		memcpy(r.name, all[i].name, sizeof r.name);
+		/* Kept in order, most requests first: max is a screenful. */
+		if (got == max && r.f.requests <= out[got - 1].f.requests)
+			continue;
+		k = got < max ? got++ : got - 1;
+		for (; k > 0 && out[k - 1].f.requests < r.f.requests; k--)
+			out[k] = out[k - 1];
+		out[k] = r;
+	}
+	free(all);
+	return got;
+}

@@ -129,6 +129,22 @@ void	metrics_window(struct metrics *m, const struct series *s, unsigned w,
 void	metrics_window_all(struct metrics *m, unsigned w, int64_t now,
 	    struct metrics_figures *f);
 
+/* Figures of one route: the series that share a method and route, merged. */
+#define METRICS_ROUTE_NAME	192
+struct metrics_route {
+	char name[METRICS_ROUTE_NAME];	/* "GET /api/items/:id" (the series' labels without those) */
+	struct metrics_figures f;
+};
+
+/*
+ * Up to max routes with requests in window w at now, most requests
+ * first, into out; how many. For people (--top, the exit summary): the
+ * series merged by their method and route labels, whatever else they
+ * are grouped by.
+ */
+unsigned metrics_routes(struct metrics *m, unsigned w, int64_t now, struct metrics_route *out,
+	    unsigned max);
+
 /* The text format's pieces, for anyone writing metrics: a label value (\, " and
  * newline escaped, invalid UTF-8 as U+FFFD) and a family's HELP and TYPE lines. */
 void	prom_value(struct buf *b, const char *p, size_t n);

@@ -74,8 +74,7 @@ observe_tick(uv_timer_t *t)
 	buf_clear(&o->pending);
 }
 
-/* 0.4ms, 21ms, 1.50s: what a person reads at a glance. */
-static int
+int
 observe_dur(char *out, size_t cap, double s)
 {
 	if (s < 0.001)

@@ -44,6 +44,9 @@ void	observe_free(struct observe *o);
 /* The terminal's status line (sink.status): requests/s, error %, p50/p95/p99. */
 size_t	observe_status_line(void *arg, char *buf, size_t cap);
 
+/* A latency in seconds as a person reads it at a glance: 0.40ms, 21ms, 1.50s. */
+int	observe_dur(char *out, size_t cap, double s);
+
 /* The agent's own metrics, in the Prometheus text format. */
 void	observe_agent_metrics(struct observe *o, struct buf *out);
 

@@ -19,6 +19,7 @@
 #include "run.h"
 #include "source.h"
 #include "timefmt.h"
+#include "tui.h"
 #include "xmalloc.h"
 
 #define RUN_STOP_DEADLINE_MS	2000
@@ -33,6 +34,7 @@ struct run {
 	struct checkpoint_store cp;
 	int have_cp;
 	struct observe obs;	/* metrics, /metrics and /health */
+	struct tui_top top;	/* --top */
 	int obs_closed;
 	uv_signal_t sigint, sigterm, sighup;
 	uv_timer_t deadline, cp_timer;
@@ -430,6 +432,7 @@ run_stop(struct run *r)
 	if (r->stopping)
 		return;
 	r->stopping = 1;
+	tui_top_stop(&r->top);
 	if (r->signalled)
 		uv_timer_start(&r->deadline, run_deadline_cb, RUN_STOP_DEADLINE_MS, 0);
 	observe_close(&r->obs, run_observe_closed);
@@ -521,6 +524,41 @@ run_signal_cb(uv_signal_t *h, int signum)
 	run_stop(r);
 }
 
+/* q on the --top screen: as Ctrl-C. */
+static void
+run_top_quit(void *arg)
+{
+	struct run *r = arg;
+
+	r->signalled = 1;
+	run_stop(r);
+}
+
+/* Colours on fd: a terminal, and nobody said no (--no-color, NO_COLOR, TERM=dumb). */
+static int
+run_color(const struct run_overrides *o, int fd)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	return !o->no_color && isatty(fd) && (nc == NULL || *nc == '\0') &&
+	    (term == NULL || strcmp(term, "dumb") != 0);
+}
+
+/* The exit summary: on the terminal when stdout is one, else on stderr. */
+static void
+run_summary(struct run *r)
+{
+	int fd = isatty(STDOUT_FILENO) ? STDOUT_FILENO : STDERR_FILENO;
+	struct buf out;
+
+	if (!r->ov->summary || !r->obs.have_metrics)
+		return;
+	buf_init(&out, 1 << 20);
+	tui_summary(&r->obs, timefmt_now_ns(), run_color(r->ov, fd), &out);
+	tui_write(fd, out.p, out.len);
+	buf_free(&out);
+}
+
 int
 run_agent(struct conf *c, const struct run_overrides *o, int oneshot)
 {
@@ -586,6 +624,19 @@ run_agent(struct conf *c, const struct run_overrides *o, int oneshot)
 		} else
 			run_adopt_renamed(&r);
 	}
+	if (!r.stopping && o->top) {
+		if (!r.obs.have_metrics) {
+			log_error("--top shows metrics, and metrics.enabled is false");
+			r.exit_code = 1;
+			run_stop(&r);
+		} else if (tui_top_start(&r.top, r.loop, &r.obs, run_color(o, STDOUT_FILENO),
+		    run_top_quit, &r) != 0) {
+			log_error("--top needs a terminal on standard output");
+			r.exit_code = 1;
+			run_stop(&r);
+		} else if (o->log_level == NULL && c->log_level < LEVEL_ERROR)
+			log_set_level(LEVEL_ERROR);	/* the screen is ours */
+	}
 	if (!r.stopping)
 		log_debug("started: %zu sources, %zu sinks, up to %u files open",
 		    c->nsources, c->nsinks, r.env.max_open);
@@ -608,6 +659,7 @@ run_agent(struct conf *c, const struct run_overrides *o, int oneshot)
 		r.exit_code = 1;
 	if (r.have_cp && r.cp.dirty)
 		r.exit_code = 1;	/* the last checkpoint could not be saved */
+	run_summary(&r);
 	observe_free(&r.obs);
 	pipeline_free(&r.pipe);
 	uv_loop_close(r.loop);

@@ -16,6 +16,8 @@ struct run_overrides {
 	const char *route;
 	char **where;
 	size_t nwhere;
+	int top;		/* the --top screen instead of events */
+	int summary;		/* the summary on exit: to stdout on a terminal, else stderr */
 };
 
 /*

@@ -151,6 +151,17 @@ main(void)
 	tap_ok(f.requests == 540 && f.rate > 8.9 && f.rate < 9.1,
 	    "1m window: 540 requests, %.2f/s", f.rate);
 	tap_ok(f.p50 > 0.0199 && f.p50 < 0.0201 && f.p99 < 0.0201, "1m window: p50 %.4f s", f.p50);
+	{
+		struct metrics_route routes[4];
+
+		tap_is_int(metrics_routes(&m, 0, T0 + 60 * SEC - 1, routes, 4), 1,
+		    "routes: the 2xx and 5xx series of GET /api/items/:id are one route");
+		tap_ok(strcmp(routes[0].name, "GET /api/items/:id") == 0 &&
+		    routes[0].f.requests == 600 && routes[0].f.errors == 60 &&
+		    routes[0].f.p99 > 1.49 && routes[0].f.p99 < 1.51,
+		    "the route's figures are both merged: %s %llu requests, p99 %.3f s",
+		    routes[0].name, (unsigned long long)routes[0].f.requests, routes[0].f.p99);
+	}
 	metrics_advance(&m, T0 + 60 * SEC);
 	tap_ok(ended.n == 2 && strstr(ended.last, "1m /api/items/:id 540 60") != NULL, "the 1m window ends at the minute: %s", ended.last);
 	metrics_advance(&m, T0 + 120 * SEC);
