@@ -265,15 +265,25 @@ void
 errgroups_add(struct errgroups *e, const char *msg, size_t n, enum level l, int64_t t_ns)
 {
 	char key[ERRGROUP_KEY_MAX];
-	size_t kn = errgroup_fingerprint(msg, n, key, sizeof key);
-	uint32_t h = eg_hash(key, kn);
+	unsigned slot = eg_hash(msg, n) % (sizeof e->seen / sizeof e->seen[0]), i;
 	struct errgroup *g;
-	unsigned i;
+	size_t kn;
+	uint32_t h;
 
+	if (e->seen[slot] != 0) {
+		g = &e->g[e->seen[slot] - 1];
+		if (g->example_n == n && memcmp(g->example, msg, n) == 0)
+			goto found;
+	}
+	kn = errgroup_fingerprint(msg, n, key, sizeof key);
+	h = eg_hash(key, kn);
 	for (i = h & (e->tab_size - 1); e->tab[i] != 0; i = (i + 1) & (e->tab_size - 1)) {
 		g = &e->g[e->tab[i] - 1];
-		if (g->hash == h && strcmp(g->key, key) == 0)
+		if (g->hash == h && strcmp(g->key, key) == 0) {
+			if (g->example_n == n && memcmp(g->example, msg, n) == 0)
+				e->seen[slot] = e->tab[i];
 			goto found;
+		}
 	}
 	if (e->n >= ERRGROUP_MAX) {
 		e->other++;
@@ -300,6 +310,7 @@ errgroups_add(struct errgroups *e, const char *msg, size_t n, enum level l, int6
 			eg_tab_put(e, i);
 	} else
 		eg_tab_put(e, e->n - 1);
+	e->seen[slot] = (unsigned)(g - e->g) + 1;
 found:
 	g->count++;
 	g->last_ns = t_ns;

@@ -29,6 +29,11 @@ struct errgroups {
 	unsigned *tab;		/* open addressing: index + 1 into g, 0 empty */
 	unsigned tab_size;
 	uint64_t other;		/* errors past ERRGROUP_MAX groups */
+	/*
+	 * Messages as they came, by a hash of their bytes, to the group whose
+	 * example they equal: a repeated message skips the fingerprint.
+	 */
+	unsigned seen[64];	/* index + 1 into g, 0 empty */
 };
 
 /*

@@ -418,15 +418,18 @@ static void
 metrics_fields(const struct event *ev, struct metrics_req *r)
 {
 	const struct field *f;
-	unsigned i, k;
+	unsigned i, k, found;
 
 	memset(r, 0, sizeof *r);
-	for (i = 0; i < ev->nfields; i++) {
+	/* A key is in an event once (the parsers replace repeats): stop at the fourth. */
+	for (i = 0, found = 0; i < ev->nfields && found < 4; i++) {
 		f = &ev->fields[i];
 		switch (f->key.n) {
 		case 4:
-			if (memcmp(f->key.p, "path", 4) == 0 && f->type == FIELD_STRING)
+			if (memcmp(f->key.p, "path", 4) == 0 && f->type == FIELD_STRING) {
 				r->path = f->val;
+				found++;
+			}
 			break;
 		case 6:
 			if (memcmp(f->key.p, "status", 6) == 0 && f->type == FIELD_NUMBER &&
@@ -434,13 +437,18 @@ metrics_fields(const struct event *ev, struct metrics_req *r)
 				r->status = f->val;
 				for (k = 0, r->code = 0; k < 3; k++)
 					r->code = r->code * 10 + (unsigned)(f->val.p[k] - '0');
+				found++;
 			} else if (memcmp(f->key.p, "method", 6) == 0 &&
-			    f->type == FIELD_STRING)
+			    f->type == FIELD_STRING) {
 				r->method = f->val;
+				found++;
+			}
 			break;
 		case 7:
-			if (memcmp(f->key.p, "latency", 7) == 0 && f->type == FIELD_NUMBER)
+			if (memcmp(f->key.p, "latency", 7) == 0 && f->type == FIELD_NUMBER) {
 				r->latency = f->val;
+				found++;
+			}
 			break;
 		}
 	}
@@ -512,6 +520,35 @@ metrics_values(struct metrics *m, const struct event *ev, const struct metrics_r
 	return (uint32_t)(h ^ (h >> 32));
 }
 
+/*
+ * A latency in seconds, as decimal text, in whole us, exactly. The shape
+ * the parsers leave ("0.021219": digits, a point, up to six decimals) is
+ * read here in one pass; any other goes the general way.
+ */
+static int
+metrics_latency_us(const char *p, size_t n, int64_t *us)
+{
+	uint64_t v = 0;
+	size_t i = 0, frac = 0;
+
+	for (; i < n && i < 12 && p[i] >= '0' && p[i] <= '9'; i++)
+		v = v * 10 + (uint64_t)(p[i] - '0');
+	if (i == 0 || (i < n && p[i] != '.'))
+		goto general;
+	if (i < n) {
+		for (i++; i < n && frac < 6 && p[i] >= '0' && p[i] <= '9'; i++, frac++)
+			v = v * 10 + (uint64_t)(p[i] - '0');
+		if (frac == 0 || i < n)
+			goto general;
+	}
+	for (; frac < 6; frac++)
+		v *= 10;
+	*us = (int64_t)v;
+	return 0;
+general:
+	return parser_decimal_scaled(p, n, 6, us) == n ? 0 : -1;
+}
+
 void
 metrics_observe(struct metrics *m, const struct event *ev, int64_t now)
 {
@@ -539,9 +576,7 @@ metrics_observe(struct metrics *m, const struct event *ev, int64_t now)
 		s->errors++;
 		s->cur_errors++;
 	}
-	/* Latencies are seconds as decimal text: read as whole us, exactly. */
-	if (r.latency.n == 0 || parser_decimal_scaled(r.latency.p, r.latency.n, 6,
-	    &us) != r.latency.n)
+	if (r.latency.n == 0 || metrics_latency_us(r.latency.p, r.latency.n, &us) != 0)
 		return;
 	for (i = 0; i < m->nbuckets && (uint64_t)us > m->bucket_us[i]; i++)
 		;

@@ -2,6 +2,7 @@
 /* route.c: ids in paths become :id, so series follow routes, not requests. */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,30 @@ static const unsigned char route_class[256] = {
 };
 #undef RD
 #undef RH
+
+/*
+ * Whether p[0..n) holds an ASCII digit, eight bytes at a time: a byte
+ * b is a digit when b ^ '0' is below 10; the borrow trick can flag a byte
+ * wrongly only above one that really is a digit, so the answer is exact.
+ */
+static int
+route_has_digit(const char *p, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t w;
+	size_t i;
+
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		w ^= ones * '0';
+		if ((w - ones * 10) & ~w & highs)
+			return 1;
+	}
+	for (i = 0; i < n; i++)
+		if (p[i] >= '0' && p[i] <= '9')
+			return 1;
+	return 0;
+}
 
 static int
 route_hex(char c)
@@ -134,6 +159,15 @@ route_of(const struct route_rules *r, const char *path, size_t n, char *out,
 				snprintf(out, cap, "%s", r->route[i]);
 				return strlen(out);
 			}
+	}
+	/*
+	 * Most paths hold no digit (/health, /api/items), and every id and
+	 * hash has one: such a path is its own route, copied whole.
+	 */
+	if (n < cap && !route_has_digit(path, n)) {
+		memcpy(out, path, n);
+		out[n] = '\0';
+		return n;
 	}
 	/*
 	 * Each segment: found and classed in one pass over a byte table,

@@ -107,6 +107,10 @@ main(void)
 	route_is(NULL, "/js/jquery-3.6.0.min.js", "/js/jquery-3.6.0.min.js");
 	route_is(NULL, "/index.html", "/index.html");
 	route_is(NULL, "/", "/");
+	route_is(NULL, "/abcdefgh/ijklmnop/qrstuvwx", "/abcdefgh/ijklmnop/qrstuvwx");
+	route_is(NULL, "/abcdefgh/ijklmnop/12345678", "/abcdefgh/ijklmnop/:id");
+	route_is(NULL, "/abcdefgh/:;<=>?@/~\x7f\xc3\xa9", "/abcdefgh/:;<=>?@/~\x7f\xc3\xa9");
+	route_is(NULL, "/abcdefgh/9", "/abcdefgh/:id");
 	map.k = k;
 	map.v = v;
 	map.n = 1;
@@ -194,6 +198,25 @@ main(void)
 	    "the overflow series in the exposition");
 	tap_ok(strstr(out.p, "logagent_request_duration_seconds_bucket{route=\"/r0\",le=\"+Inf\"} 0\n") != NULL,
 	    "histogram buckets with le");
+	metrics_free(&m);
+
+	/* Latencies in every shape the text may take, read exactly. */
+	c->group_by.n = 0;
+	metrics_init(&m, c);
+	{
+		static const char *const lat[] = { "0.5", "1", "0.0212195", "1e-3", "12.000001",
+		    "2.", ".5", "abc" };
+		double sum = 0.5 + 1 + 0.021219 + 0.001 + 12.000001 + 0.5;	/* ".5" too */
+
+		for (i = 0; i < 8; i++) {
+			ev = request("GET", "/l", "200", lat[i], fl);
+			metrics_observe(&m, &ev, T0);
+		}
+		metrics_advance(&m, T0 + 1);
+		tap_ok(m.all->lat_count == 6 && m.all->lat_sum > sum - 1e-9 &&
+		    m.all->lat_sum < sum + 1e-9, "latencies read: %llu, sum %.7f",
+		    (unsigned long long)m.all->lat_count, m.all->lat_sum);
+	}
 	metrics_free(&m);
 
 	/*
