@@ -270,7 +270,7 @@ errgroups_add(struct errgroups *e, const char *msg, size_t n, enum level l, int6
 	size_t kn;
 	uint32_t h;
 
-	if (e->seen[slot] != 0) {
+	if (e->seen[slot] != 0 && n > 0) {
 		g = &e->g[e->seen[slot] - 1];
 		if (g->example_n == n && memcmp(g->example, msg, n) == 0)
 			goto found;
@@ -280,7 +280,7 @@ errgroups_add(struct errgroups *e, const char *msg, size_t n, enum level l, int6
 	for (i = h & (e->tab_size - 1); e->tab[i] != 0; i = (i + 1) & (e->tab_size - 1)) {
 		g = &e->g[e->tab[i] - 1];
 		if (g->hash == h && strcmp(g->key, key) == 0) {
-			if (g->example_n == n && memcmp(g->example, msg, n) == 0)
+			if (n > 0 && g->example_n == n && memcmp(g->example, msg, n) == 0)
 				e->seen[slot] = e->tab[i];
 			goto found;
 		}
@@ -300,7 +300,8 @@ errgroups_add(struct errgroups *e, const char *msg, size_t n, enum level l, int6
 	g->first_ns = t_ns;
 	g->example_n = n < ERRGROUP_EXAMPLE_MAX ? n : ERRGROUP_EXAMPLE_MAX;
 	g->example = xmalloc(g->example_n + 1);
-	memcpy(g->example, msg, g->example_n);
+	if (g->example_n > 0)
+		memcpy(g->example, msg, g->example_n);
 	g->example[g->example_n] = '\0';
 	if (e->n * 2 > e->tab_size) {
 		free(e->tab);

@@ -332,7 +332,8 @@ metrics_series_new(struct metrics *m, const struct slice *v, uint32_t h)
 	for (i = 0; i < m->ngroup; i++) {
 		*p++ = (char)(v[i].n & 0xff);
 		*p++ = (char)(v[i].n >> 8);
-		memcpy(p, v[i].p, v[i].n);
+		if (v[i].n > 0)		/* an absent value is a NULL slice */
+			memcpy(p, v[i].p, v[i].n);
 		p += v[i].n;
 	}
 	s->keylen = (uint32_t)n;
@@ -477,7 +478,8 @@ metrics_values(struct metrics *m, const struct event *ev, const struct metrics_r
 			if (v[g].n != m->source_n ||
 			    !metrics_bytes_eq(v[g].p, m->source, v[g].n)) {
 				m->source_n = v[g].n;
-				memcpy(m->source, v[g].p, v[g].n);
+				if (v[g].n > 0)
+					memcpy(m->source, v[g].p, v[g].n);
 				m->source_hash = metrics_hash(v[g].p, v[g].n);
 			}
 			h = metrics_mix(h, m->source_hash);
