@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include <stdint.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,84 +141,6 @@ route_dotted(const char *p, size_t n, char *out, size_t len, size_t cap)
 	return len;
 }
 
-/*
- * Per byte of w, exactly: 0x80 where the byte is in [lo, hi]. On 7-bit
- * values an addition never carries into the next byte, so no byte can
- * disturb another (the usual borrow trick can).
- */
-static uint64_t
-route_bytes_in(uint64_t w, unsigned char lo, unsigned char hi)
-{
-	const uint64_t ones = 0x0101010101010101ULL, low7 = ones * 0x7f, highs = ones * 0x80;
-	uint64_t x = w & low7;
-
-	return ((x + ones * (0x80 - lo)) & ~(x + ones * (0x7f - hi)) & ~w & highs);
-}
-
-/* The 0x80 bits of each byte of a word gathered into 8 bits, byte 0 lowest. */
-static unsigned
-route_gather(uint64_t m)
-{
-	return (unsigned)(((m >> 7) * 0x0102040810204080ULL) >> 56);
-}
-
-/*
- * route_of for a path of at most 64 bytes and no user rule, into at
- * least 3n + 1 bytes (each one-byte segment may become :id): where its
- * slashes and digits are, as bit masks made eight bytes at a time; then
- * only the segments holding a digit are looked at, and the path is
- * copied around them. Most paths have none (/health, /api/items).
- */
-static size_t
-route_short(const char *path, size_t n, char *out, size_t cap)
-{
-	uint64_t slashes = 0, digits = 0, w, seg;
-	size_t i, len = 0, from = 0, start, end, k, nd, hex;
-	unsigned class;
-
-	for (i = 0; i < n; i += 8) {
-		w = 0;
-		memcpy(&w, path + i, n - i < 8 ? n - i : 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-		w = __builtin_bswap64(w);
-#endif
-		slashes |= (uint64_t)route_gather(route_bytes_in(w, '/', '/')) << i;
-		digits |= (uint64_t)route_gather(route_bytes_in(w, '0', '9')) << i;
-	}
-	if (n < 64)
-		digits &= (1ULL << n) - 1;	/* the zeros past the end are no digits */
-	while (digits != 0) {
-		/* The segment around the lowest digit left: from the slash before it to the next. */
-		k = (size_t)__builtin_ctzll(digits);
-		seg = slashes & ((1ULL << k) - 1);
-		start = seg ? (size_t)(63 - __builtin_clzll(seg)) + 1 : 0;
-		seg = k == 63 ? 0 : slashes & ~((2ULL << k) - 1);
-		end = seg ? (size_t)__builtin_ctzll(seg) : n;
-		digits &= end >= 64 ? 0 : ~((1ULL << end) - 1);
-		for (k = start, nd = hex = 0, class = 0; k < end; k++) {
-			class |= route_class[(unsigned char)path[k]];
-			nd += (route_class[(unsigned char)path[k]] & ROUTE_DIGIT) != 0;
-			hex += (route_class[(unsigned char)path[k]] & ROUTE_HEX) != 0;
-		}
-		if (route_is_id(path + start, end - start, nd, hex)) {
-			memcpy(out + len, path + from, start - from);
-			len += start - from;
-			memcpy(out + len, ":id", 3);
-			len += 3;
-			from = end;
-		} else if (class & ROUTE_DOT) {
-			memcpy(out + len, path + from, start - from);
-			len += start - from;
-			len = route_dotted(path + start, end - start, out, len, cap);
-			from = end;
-		}
-	}
-	memcpy(out + len, path + from, n - from);
-	len += n - from;
-	out[len] = '\0';
-	return len;
-}
-
 size_t
 route_of(const struct route_rules *r, const char *path, size_t n, char *out,
     size_t cap)
@@ -252,8 +173,6 @@ route_of(const struct route_rules *r, const char *path, size_t n, char *out,
 		out[n] = '\0';
 		return n;
 	}
-	if (n <= 64 && cap > 3 * n)
-		return route_short(path, n, out, cap);
 	/*
 	 * Each segment: found and classed in one pass over a byte table,
 	 * copied whole; only one holding a digit is looked at closer, since
