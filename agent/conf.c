@@ -20,6 +20,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "parser.h"
+#include "redact.h"
 #include "sink.h"
 #include "xmalloc.h"
 
@@ -115,7 +116,39 @@ static const struct conf_option conf_parse_options[] = {
 	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, NULL },
 };
 
+static const struct conf_option conf_redact_options[] = {
+	{ "enabled", CONF_BOOL, "true", OPT(conf_redact, enabled), 0, 0, NULL, 0,
+	  "take secrets out of every event before any sink, the terminal or the metrics see it; each find becomes [REDACTED:kind] (secret, bearer, url_password, aws_key, jwt, private_key, card, pattern)", NULL },
+	{ "secret_fields", CONF_BOOL, "true", OPT(conf_redact, secret_fields), 0, 0, NULL, 0,
+	  "the whole value of fields named like password, passwd, secret, token, api_key, access_key, private_key, authorization, cookie, credentials (any case, - and _ ignored, also as a suffix)", NULL },
+	{ "key_values", CONF_BOOL, "true", OPT(conf_redact, key_values), 0, 0, NULL, 0,
+	  "in text: the value after such a name and = or : (password=..., \"token\": \"...\", ?api_key=... in URLs and query strings)", NULL },
+	{ "bearer", CONF_BOOL, "true", OPT(conf_redact, bearer), 0, 0, NULL, 0,
+	  "the credential after Bearer or Basic (Authorization headers)", NULL },
+	{ "url_credentials", CONF_BOOL, "true", OPT(conf_redact, url_credentials), 0, 0, NULL, 0,
+	  "the password in scheme://user:password@host", NULL },
+	{ "aws", CONF_BOOL, "true", OPT(conf_redact, aws), 0, 0, NULL, 0,
+	  "AWS access key ids (AKIA..., ASIA...); secret keys are caught by name (aws_secret_access_key=...)", NULL },
+	{ "jwt", CONF_BOOL, "true", OPT(conf_redact, jwt), 0, 0, NULL, 0,
+	  "JSON web tokens (eyJ....eyJ....signature)", NULL },
+	{ "private_keys", CONF_BOOL, "true", OPT(conf_redact, private_keys), 0, 0, NULL, 0,
+	  "PEM private key blocks, from -----BEGIN to -----END (or the end of the value)", NULL },
+	{ "cards", CONF_BOOL, "true", OPT(conf_redact, cards), 0, 0, NULL, 0,
+	  "card numbers: 13 to 19 digits, spaces or dashes between, that pass the Luhn check", NULL },
+	{ "patterns", CONF_STRLIST, NULL, OPT(conf_redact, patterns), 0, 0, NULL, 0,
+	  "your own POSIX extended regexes; what they match is redacted", NULL },
+	{ "drop_fields", CONF_STRLIST, NULL, OPT(conf_redact, drop_fields), 0, 0, NULL, 0,
+	  "fields removed from every event", NULL },
+	{ "hash_fields", CONF_STRLIST, NULL, OPT(conf_redact, hash_fields), 0, 0, NULL, 0,
+	  "fields whose values are replaced by a keyed hash (SipHash, 16 hex digits): still joinable, no longer readable", NULL },
+	{ "hash_key", CONF_STRING, NULL, OPT(conf_redact, hash_key), 0, 0, NULL, 0,
+	  "secret for hash_fields, so hashes match across restarts and hosts; random per run when unset", NULL },
+	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, NULL },
+};
+
 static const struct conf_option conf_pipeline_options[] = {
+	{ "redact", CONF_OBJECT, NULL, OPT(conf_pipeline, redact), 0, 0, NULL, 0,
+	  "secret redaction, on by default", conf_redact_options },
 	{ "level", CONF_ENUM, "debug", OPT(conf_pipeline, level), 0, 0,
 	  conf_level_choices, 0, "drop events below this level", NULL },
 	{ "max_fields", CONF_INT, "128", OPT(conf_pipeline, max_fields), 1,
@@ -1046,6 +1079,7 @@ conf_parse(const char *text, size_t len, const char *file, struct conf **out,
 		goto out;
 	}
 	{
+		struct redactor rd;
 		char why[512];
 
 		if (metrics_check(&c->metrics, why, sizeof why) != 0) {
@@ -1058,6 +1092,12 @@ conf_parse(const char *text, size_t len, const char *file, struct conf **out,
 			rc = conf_fail(&cx, "%s", why);
 			goto out;
 		}
+		if (redact_init(&rd, &c->pipeline.redact, why, sizeof why) != 0) {
+			conf_path_push(&cx, &save, "pipeline");
+			rc = conf_fail(&cx, "%s", why);
+			goto out;
+		}
+		redact_free(&rd);
 	}
 	*out = c;
 	c = NULL;

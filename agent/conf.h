@@ -121,7 +121,25 @@ struct conf_metrics {
 	int events;
 };
 
+/* Secrets taken out of every event before anything else sees it; each rule can be turned off. */
+struct conf_redact {
+	int enabled;
+	int secret_fields;	/* values of fields named password, token, secret, authorization... */
+	int key_values;		/* password=..., token: ..., in text and query strings */
+	int bearer;		/* Bearer and Basic credentials */
+	int url_credentials;	/* scheme://user:password@host */
+	int aws;		/* AWS access key ids */
+	int jwt;
+	int private_keys;	/* -----BEGIN ... PRIVATE KEY----- blocks */
+	int cards;		/* card numbers that pass Luhn */
+	struct conf_strlist patterns;	/* the user's regexes: matches are redacted */
+	struct conf_strlist drop_fields;
+	struct conf_strlist hash_fields;
+	char *hash_key;		/* for hash_fields; random per run when unset */
+};
+
 struct conf_pipeline {
+	struct conf_redact redact;
 	int level;
 	long long max_fields;
 	char *grep;

@@ -202,8 +202,13 @@ errgroup_fingerprint(const char *msg, size_t n, char *out, size_t cap)
 		else if (word && (len = eg_number(msg + i, n - i)) > 0)
 			at = eg_put(out, at, cap, "<num>", 5);
 		else {
-			/* Runs of blanks and line breaks are one space: layout is not shape. */
-			if (msg[i] == ' ' || msg[i] == '\t' || msg[i] == '\n' || msg[i] == '\r') {
+			/*
+			 * Runs of blanks and line breaks are one space, and so is
+			 * NUL: a fingerprint is a C string. Other controls stay, to
+			 * be shown escaped.
+			 */
+			if (msg[i] == ' ' || msg[i] == '\t' || msg[i] == '\n' || msg[i] == '\r' ||
+			    msg[i] == '\0') {
 				if (at > 0 && out[at - 1] != ' ')
 					out[at++] = ' ';
 			} else

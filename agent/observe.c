@@ -160,6 +160,7 @@ observe_agent_metrics(struct observe *o, struct buf *out)
 			{ "logagent_events_out_total", "counter", "Events handed to the sinks.", st->events_out },
 			{ "logagent_parse_errors_total", "counter", "Lines no parser took (kept as plain text with parse_error).", st->parse_errors },
 			{ "logagent_lines_truncated_total", "counter", "Lines cut at max_line_bytes.", st->truncated },
+			{ "logagent_redacted_values_total", "counter", "Values changed by redaction: secrets replaced, fields dropped or hashed.", o->pipe->redact.values },
 			{ "logagent_bytes_read_total", "counter", "Bytes read from the files followed now.", bytes },
 			{ "logagent_batches_failed_total", "counter", "Batches a sink did not take.", st->batches_failed },
 			{ "logagent_checkpoint_lag_bytes", "gauge", "Bytes read but not yet acknowledged by every sink.", lag },

@@ -18,6 +18,7 @@ static void pipeline_sink_closed(struct sink *s);
 void
 pipeline_configure(struct pipeline *p, const struct conf *c, size_t max_line)
 {
+	char why[512];
 	size_t need;
 
 	p->level = (enum level)c->pipeline.level;
@@ -25,6 +26,9 @@ pipeline_configure(struct pipeline *p, const struct conf *c, size_t max_line)
 	filter_free(&p->filter);
 	if (filter_init(&p->filter, &c->pipeline) != 0)
 		log_error("pipeline: the filters did not compile; showing every event");
+	redact_free(&p->redact);
+	if (redact_init(&p->redact, &c->pipeline.redact, why, sizeof why) != 0)
+		log_error("pipeline: %s; only the built-in redaction rules apply", why);
 	p->pctx.max_fields = (unsigned)c->pipeline.max_fields;
 	p->pctx.max_depth = 64;
 	/*
@@ -334,6 +338,8 @@ pipeline_parse(struct pipeline *p, const struct pipeline_input *in,
 	for (i = 0; i < p->nlabels && rc == 0; i++)
 		rc = parser_add_field(&p->pctx, ev, p->labels[i].key,
 		    p->labels[i].val, FIELD_STRING);
+	if (rc == 0)
+		rc = redact_event(&p->redact, &b->arena, ev);
 	if (rc != 0) {
 		arena_rewind(&b->arena, mark);
 		return AGENT_E_TOOBIG;
@@ -435,4 +441,5 @@ pipeline_free(struct pipeline *p)
 		free(b);
 	}
 	filter_free(&p->filter);
+	redact_free(&p->redact);
 }

@@ -10,6 +10,7 @@
 #include "batch.h"
 #include "conf.h"
 #include "filter.h"
+#include "redact.h"
 #include "parser.h"
 #include "sink.h"
 
@@ -31,6 +32,7 @@ struct pipeline_stats {
 struct pipeline {
 	uv_loop_t *loop;
 	enum level level;
+	struct redactor redact;	/* first: nothing after it sees a secret */
 	struct filter filter;	/* after the level; metrics see all the same */
 	struct parse_ctx pctx;
 	struct sink *sinks;

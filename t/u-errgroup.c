@@ -45,6 +45,8 @@ main(void)
 	fp_is("http2 and v1 and deadbeef words stay", "http2 and v1 and deadbeef words stay");
 	fp_is("1.2.3.4.5 is a version", "<num>.<num>.<num> is a version");	/* 1.2 is a decimal */
 	fp_is("  spaces\t\tand\nlines  ", "spaces and lines");
+	tap_is_int((long long)errgroup_fingerprint("a\0\0b", 4, out, sizeof out), 3,
+	    "NUL bytes are blanks: a fingerprint is a C string");
 	fp_is("an \"unterminated quote", "an \"unterminated quote");
 	fp_is("10.1.2.3 - - [23/Nov/2026:10:00:00 +0000] \"GET /api/items/42 HTTP/1.1\" 503 12",
 	    "<ip> - - [<num>/Nov/<num>:<num>:<num>:<num> +<num>] \"GET /api/items/:id HTTP/<num>\" <num> <num>");
