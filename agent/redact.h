@@ -42,6 +42,15 @@ struct redactor {
 	size_t nre;
 	uint64_t k0, k1;	/* the key of hash_fields */
 	uint64_t values;	/* values changed so far (message, fields) */
+	/*
+	 * Field names already judged: the same keys come on every line of a
+	 * source, and a look here is cheaper than judging again.
+	 */
+	struct redact_name {
+		unsigned char n;	/* 0: empty */
+		unsigned char secret;
+		char key[30];
+	} names[64];
 };
 
 /*

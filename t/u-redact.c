@@ -75,6 +75,25 @@ main(void)
 	    "not cards: 4111111111111112, order 12345678901234567890123, 2026-11-23");
 	redacts(&r, "nothing secret here: /api/items/42 took 12ms", "nothing secret here: /api/items/42 took 12ms");
 	tap_ok(r.values == 13, "the 13 values changed counted: %llu", (unsigned long long)r.values);
+	{
+		/* The quick look (16, 8, 1 bytes at a time) must see a secret wherever it lies. */
+		static const char *const planted[] = { "pwd=hunter2", "4111 1111 1111 1111",
+		    "AKIAIOSFODNN7EXAMPLE", "bearer abcdefghijkl", "u://a:pw@h" };
+		char text[128];
+		unsigned missed = 0, k, pad;
+		size_t ns;
+
+		for (k = 0; k < sizeof planted / sizeof planted[0]; k++)
+			for (pad = 0; pad < 40; pad++) {
+				memset(text, 'x', pad);
+				text[pad] = ' ';
+				snprintf(text + pad + 1, sizeof text - pad - 1, "%s ....", planted[k]);
+				ns = redact_find(&r, text, strlen(text), sp, 4);
+				if (ns != 1 && missed++ == 0)
+					tap_diag("missed in: %s", text);
+			}
+		tap_ok(missed == 0, "secrets found at every offset from 0 to 40 (%u missed)", missed);
+	}
 	redact_free(&r);
 
 	/* Each rule can be turned off. */
