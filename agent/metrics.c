@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "level.h"
 #include "metrics.h"
 #include "parser.h"
@@ -354,21 +355,6 @@ metrics_series_new(struct metrics *m, const struct slice *v, uint32_t h)
 	return s;
 }
 
-/* Values of tens of bytes: eight at a time, inline, rather than a memcmp call. */
-static int
-metrics_bytes_eq(const char *a, const char *b, size_t n)
-{
-	uint64_t x, y;
-
-	for (; n >= 8; a += 8, b += 8, n -= 8) {
-		memcpy(&x, a, 8);
-		memcpy(&y, b, 8);
-		if (x != y)
-			return 0;
-	}
-	return metrics_load(a, n) == metrics_load(b, n);
-}
-
 /* Whether s is the series of values v. */
 static int
 series_is(const struct series *s, const struct slice *v, unsigned nv)
@@ -378,7 +364,7 @@ series_is(const struct series *s, const struct slice *v, unsigned nv)
 
 	for (i = 0; i < nv; p += 2 + v[i].n, i++)
 		if (((size_t)p[0] | (size_t)p[1] << 8) != v[i].n ||
-		    !metrics_bytes_eq((const char *)p + 2, v[i].p, v[i].n))
+		    !bytes_eq((const char *)p + 2, v[i].p, v[i].n))
 			return 0;
 	return 1;
 }
@@ -476,7 +462,7 @@ metrics_values(struct metrics *m, const struct event *ev, const struct metrics_r
 			if (v[g].n > METRICS_VALUE_MAX)
 				v[g].n = METRICS_VALUE_MAX;
 			if (v[g].n != m->source_n ||
-			    !metrics_bytes_eq(v[g].p, m->source, v[g].n)) {
+			    !bytes_eq(v[g].p, m->source, v[g].n)) {
 				m->source_n = v[g].n;
 				if (v[g].n > 0)
 					memcpy(m->source, v[g].p, v[g].n);

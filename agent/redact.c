@@ -12,6 +12,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "bytes.h"
 #include "redact.h"
 #include "timefmt.h"
 #include "xmalloc.h"
@@ -368,87 +369,68 @@ rd_span_cmp(const void *a, const void *b)
  * space); bytes past ASCII are looked at the slow way. Most values
  * (words, paths, hex ids) have none of these: one table look a byte.
  */
-enum { RD_P_DIGIT = 1, RD_P_HIT = 2, RD_P_B = 4, RD_P_SPACE = 8 };
+enum { RD_P_DIGIT = 1, RD_P_HIT = 2, RD_P_B = 4, RD_P_SPACE = 8, RD_P_KV = 16, RD_P_AT = 32 };
 static const unsigned char rd_pre[256] = {
 	['0'] = RD_P_DIGIT, ['1'] = RD_P_DIGIT, ['2'] = RD_P_DIGIT, ['3'] = RD_P_DIGIT,
 	['4'] = RD_P_DIGIT, ['5'] = RD_P_DIGIT, ['6'] = RD_P_DIGIT, ['7'] = RD_P_DIGIT,
 	['8'] = RD_P_DIGIT, ['9'] = RD_P_DIGIT,
-	['A'] = RD_P_HIT, ['B'] = RD_P_HIT, ['J'] = RD_P_HIT, ['='] = RD_P_HIT,
-	[':'] = RD_P_HIT, ['@'] = RD_P_HIT, ['b'] = RD_P_B, [' '] = RD_P_SPACE,
+	['A'] = RD_P_HIT, ['B'] = RD_P_HIT, ['J'] = RD_P_HIT, ['='] = RD_P_KV,
+	[':'] = RD_P_KV, ['@'] = RD_P_AT, ['b'] = RD_P_B, [' '] = RD_P_SPACE,
 	[0x80 ... 0xff] = RD_P_HIT,
 };
 
-static int
-rd_maybe(const char *p, size_t n)
+/* What rd_look saw: which rules have anything to look at. */
+enum { RDT_WORD = 1, RDT_KV = 2, RDT_AT = 4 };
+
+static unsigned
+rd_look(const char *p, size_t n)
 {
-	unsigned flags = 0, digits = 0, t;
+	unsigned flags = 0, digits = 0, t, out;
 	size_t i = 0;
 
 #ifdef __SSE2__
-	/*
-	 * Sixteen bytes at a time where every x86-64 can: the same questions
-	 * as the table below, lower-case b with a space left to the tail
-	 * loop's table only when it is reached (it is asked here too).
-	 */
+	/* Sixteen bytes at a time where every x86-64 can. */
 	{
 		const __m128i cA = _mm_set1_epi8('A'), cB = _mm_set1_epi8('B'),
 		    cJ = _mm_set1_epi8('J'), ceq = _mm_set1_epi8('='), ccol = _mm_set1_epi8(':'),
 		    cat = _mm_set1_epi8('@'), cb = _mm_set1_epi8('b'), csp = _mm_set1_epi8(' '),
 		    d0 = _mm_set1_epi8('0' - 1), d9 = _mm_set1_epi8('9' + 1);
-		__m128i v, hit, dig;
-		unsigned bmask = 0, smask = 0;
+		__m128i v, dig;
 
 		for (; i + 16 <= n; i += 16) {
 			v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-			hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, cA), _mm_cmpeq_epi8(v, cB)),
-			    _mm_or_si128(_mm_cmpeq_epi8(v, cJ), _mm_cmpeq_epi8(v, ceq)));
-			hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, ccol),
-			    _mm_cmpeq_epi8(v, cat)));
 			/* Bytes past ASCII are negative as signed: the sign bit is in v itself. */
-			if (_mm_movemask_epi8(_mm_or_si128(hit, v)) != 0)
-				return 1;
+			if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, cA),
+			    _mm_cmpeq_epi8(v, cB)), _mm_or_si128(_mm_cmpeq_epi8(v, cJ), v))) != 0)
+				flags |= RD_P_HIT;
+			if (_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, ceq),
+			    _mm_cmpeq_epi8(v, ccol))) != 0)
+				flags |= RD_P_KV;
+			if (_mm_movemask_epi8(_mm_cmpeq_epi8(v, cat)) != 0)
+				flags |= RD_P_AT;
 			dig = _mm_and_si128(_mm_cmpgt_epi8(v, d0), _mm_cmplt_epi8(v, d9));
 			digits += (unsigned)__builtin_popcount((unsigned)_mm_movemask_epi8(dig));
-			bmask |= (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, cb));
-			smask |= (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, csp));
+			if (_mm_movemask_epi8(_mm_cmpeq_epi8(v, cb)) != 0)
+				flags |= RD_P_B;
+			if (_mm_movemask_epi8(_mm_cmpeq_epi8(v, csp)) != 0)
+				flags |= RD_P_SPACE;
 		}
-		if (bmask != 0)
-			flags |= RD_P_B;
-		if (smask != 0)
-			flags |= RD_P_SPACE;
 	}
 #endif
-	/*
-	 * Eight at a time, the same way in one word: no byte of A B J = : @
-	 * nor past ASCII, and the digits counted (an exact test per byte:
-	 * 7-bit sums never carry into the next byte).
-	 */
-	for (; i + 8 <= n; i += 8) {
-		const uint64_t ones = 0x0101010101010101ULL, low7 = ones * 0x7f,
-		    highs = ones * 0x80;
-		uint64_t w, x, lo;
-
-		memcpy(&w, p + i, 8);
-		lo = w & low7;
-#define RD_EQ(c) (~(((lo ^ (ones * (c))) + low7) | (lo ^ (ones * (c)))) & highs)
-		x = RD_EQ('A') | RD_EQ('B') | RD_EQ('J') | RD_EQ('=') | RD_EQ(':') | RD_EQ('@');
-		if (((x & highs) | (w & highs)) != 0)
-			return 1;
-		digits += (unsigned)((((((lo + ones * (0x80 - '0')) & ~(lo + ones * (0x7f - '9'))) &
-		    highs) >> 7) * ones) >> 56);
-		if (RD_EQ('b') & highs)
-			flags |= RD_P_B;
-		if (RD_EQ(' ') & highs)
-			flags |= RD_P_SPACE;
-#undef RD_EQ
-	}
 	for (; i < n; i++) {
 		t = rd_pre[(unsigned char)p[i]];
 		flags |= t;
 		digits += t & RD_P_DIGIT;
 	}
-	return (flags & RD_P_HIT) || digits >= 13 ||
-	    (flags & (RD_P_B | RD_P_SPACE)) == (RD_P_B | RD_P_SPACE);
+	out = 0;
+	if ((flags & RD_P_HIT) || digits >= 13 ||
+	    (flags & (RD_P_B | RD_P_SPACE)) == (RD_P_B | RD_P_SPACE))
+		out |= RDT_WORD;
+	if (flags & RD_P_KV)
+		out |= RDT_KV;
+	if (flags & RD_P_AT)
+		out |= RDT_AT;
+	return out;
 }
 
 size_t
@@ -457,20 +439,23 @@ redact_find(const struct redactor *r, const char *p, size_t n, struct redact_spa
 {
 	const struct conf_redact *c = r->c;
 	struct rd_found f = { spans, 0, max };
-	unsigned char t, seen = 0;
+	unsigned char t;
+	unsigned look;
 	regmatch_t m;
 	size_t i, k, out;
 
 	/* The shortest built-in find is 5 bytes (pwd=x). */
-	if (n == 0 || (r->nre == 0 && (n < 5 || !rd_maybe(p, n))))
+	if (n == 0)
+		return 0;
+	look = n < 5 ? 0 : rd_look(p, n);
+	if (look == 0 && r->nre == 0)
 		return 0;
 	/*
 	 * One pass: the rules that start a word are tried where the first
 	 * byte says they may; whether = : or @ occur decides the others.
 	 */
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && (look & RDT_WORD); i++) {
 		t = rd_class[(unsigned char)p[i]];
-		seen |= t;
 		if (!(t & RD_START) || (i > 0 && (rd_class[(unsigned char)p[i - 1]] & RD_ALNUM)))
 			continue;
 		k = 0;
@@ -499,9 +484,9 @@ redact_find(const struct redactor *r, const char *p, size_t n, struct redact_spa
 		if (k > 1)
 			i += k - 1;
 	}
-	if (c->key_values && (seen & RD_KV))
+	if (c->key_values && (look & RDT_KV))
 		rd_key_values(p, n, &f);
-	if (c->url_credentials && (seen & RD_AT))
+	if (c->url_credentials && (look & RDT_AT))
 		rd_url_credentials(p, n, &f);
 	for (k = 0; k < r->nre; k++) {
 		/* Every match, each search starting where the last ended. */
@@ -621,24 +606,6 @@ redact_free(struct redactor *r)
 	r->nre = 0;
 }
 
-/* Short keys: eight bytes at a time, inline, not a memcmp call. */
-static int
-rd_same(const char *a, const char *b, size_t n)
-{
-	uint64_t x, y;
-
-	for (; n >= 8; a += 8, b += 8, n -= 8) {
-		memcpy(&x, a, 8);
-		memcpy(&y, b, 8);
-		if (x != y)
-			return 0;
-	}
-	while (n-- > 0)
-		if (*a++ != *b++)
-			return 0;
-	return 1;
-}
-
 /* redact_secret_name through the redactor's memory of names. */
 static int
 rd_secret_field(struct redactor *r, struct slice key)
@@ -649,7 +616,7 @@ rd_secret_field(struct redactor *r, struct slice key)
 		return redact_secret_name(key.p, key.n);
 	e = &r->names[(key.n * 31 + (unsigned char)key.p[0] * 7 +
 	    (unsigned char)key.p[key.n - 1]) % (sizeof r->names / sizeof r->names[0])];
-	if (e->n == key.n && rd_same(e->key, key.p, key.n))
+	if (e->n == key.n && bytes_eq(e->key, key.p, key.n))
 		return e->secret;
 	e->n = (unsigned char)key.n;
 	memcpy(e->key, key.p, key.n);

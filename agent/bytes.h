@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/* bytes.h: comparing short byte strings on hot paths, inline. */
+#ifndef BYTES_H
+#define BYTES_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/*
+ * Whether a[0..n) and b[0..n) are equal. For keys and label values of
+ * tens of bytes: eight at a time, inline, rather than a memcmp call.
+ */
+static inline int
+bytes_eq(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+
+	for (; n >= 8; a += 8, b += 8, n -= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y)
+			return 0;
+	}
+	while (n-- > 0)
+		if (*a++ != *b++)
+			return 0;
+	return 1;
+}
+
+#endif
