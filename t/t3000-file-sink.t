@@ -9,7 +9,7 @@ D=$T_TMP
 conf() {	# conf FILE SINK_JSON [SOURCE_PATH]
 	cat >"$1" <<EOC
 { "state_dir": "$D/state-$(basename "$1" .conf)", "checkpoint_interval": "100ms",
-  "metrics": {"listen": ""},
+  "metrics": {"listen": "", "events": false},
   "sources": [{"path": "${3:-$D/app.log}"}],
   "sinks": [$2] }
 EOC

@@ -15,7 +15,7 @@ S=$(cat $D/sink/url)
 conf() {	# conf FILE URL [EXTRA_SINK_JSON]
 	cat >"$1" <<EOC
 { "state_dir": "$D/state-$(basename "$1" .conf)", "checkpoint_interval": "100ms",
-  "metrics": {"listen": ""},
+  "metrics": {"listen": "", "events": false},
   "sources": [{"path": "$D/app.log"}],
   "sinks": [{"type": "http", "url": "$2", "retry_base": "100ms", "timeout": "1s",
              "batch": {"max_events": 500, "max_age_ms": 200} ${3:-}}] }
@@ -112,7 +112,7 @@ reset_sink
 "$LOGGEN" -o $D/plain.log -n 3000 -f plain
 for run in 1 2; do
 	cat >$D/key$run.conf <<EOC
-{ "state_dir": "$D/state-key$run", "metrics": {"listen": ""},
+{ "state_dir": "$D/state-key$run", "metrics": {"listen": "", "events": false},
   "sources": [{"path": "$D/plain.log", "format": "plain"}],
   "sinks": [{"type": "http", "url": "$S/ingest", "batch": {"max_events": 400}}] }
 EOC
@@ -135,7 +135,7 @@ PY
 reset_sink
 : >$D/trickle.log
 cat >$D/trickle.conf <<EOC
-{ "state_dir": "$D/state-trickle", "metrics": {"listen": ""},
+{ "state_dir": "$D/state-trickle", "metrics": {"listen": "", "events": false},
   "sources": [{"path": "$D/trickle.log"}],
   "sinks": [{"type": "http", "url": "$S/ingest", "batch": {"max_age_ms": 1000}}] }
 EOC
@@ -165,7 +165,7 @@ t_ok 'a bearer token from ${VAR} is sent, and appears in no log line' '
 for enc in json_array loki otlp es_bulk; do
 	reset_sink
 	cat >$D/enc-$enc.conf <<EOC
-{ "metrics": {"listen": ""}, "sources": [{"path": "$D/enc.log"}],
+{ "metrics": {"listen": "", "events": false}, "sources": [{"path": "$D/enc.log"}],
   "sinks": [{"type": "http", "url": "$S/ingest", "encoding": "$enc"}] }
 EOC
 	t_ok "encoding $enc: the collector gets all 50 lines in its shape" "
@@ -197,7 +197,7 @@ CH=$(cat $D/ch/url)
 curl -fsS "$CH/" --data-binary "CREATE TABLE logs (time String, level String, message String, source String, seq UInt64) ENGINE = MergeTree ORDER BY seq"
 "$LOGGEN" -o $D/ch.log -n 20000
 cat >$D/ch.conf <<EOC
-{ "state_dir": "$D/state-ch", "metrics": {"listen": ""},
+{ "state_dir": "$D/state-ch", "metrics": {"listen": "", "events": false},
   "sources": [{"path": "$D/ch.log"}],
   "sinks": [{"type": "http", "encoding": "clickhouse",
              "url": "$CH/?query=INSERT%20INTO%20logs%20FORMAT%20JSONEachRow&input_format_skip_unknown_fields=1"}] }

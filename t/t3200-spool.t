@@ -18,7 +18,7 @@ PORT=$(cat $D/sink/port)
 conf() {	# conf NAME [EXTRA_SPOOL_JSON]
 	cat >$D/$1.conf <<EOC
 { "state_dir": "$D/state-$1", "checkpoint_interval": "100ms",
-  "metrics": {"listen": "${LISTEN:-}"},
+  "metrics": {"listen": "${LISTEN:-}", "events": false},
   "sources": [{"path": "$D/$1.log"}],
   "sinks": [{"type": "http", "url": "http://127.0.0.1:$PORT/ingest",
              "retry_base": "50ms", "retry_max": "200ms", "timeout": "2s",
