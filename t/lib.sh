@@ -5,7 +5,7 @@
 #   t_cmp WANT GOT          diff -u, for use inside a body
 #   t_wait_for 'cond' SECS  poll until cond is true; the deadline scales with T_TIMEOUT_MULT
 #   t_bg CMD...             start CMD in the background; it is killed at exit
-#   t_need CMD [REASON]     skip the whole file when CMD is missing (fail under T_REQUIRE_PEERS=1)
+#   t_need CMD [REASON]     skip the file (or its rest, after tests) when CMD is missing (fail under T_REQUIRE_PEERS=1)
 #   t_agent ARGS...         start logagent in the background, appending to $AGENT_OUT and
 #                           $AGENT_ERR (default $T_TMP/out, $T_TMP/err); sets $AGENT_PID
 set -u
@@ -84,12 +84,17 @@ t_need() {
 	command -v "$1" >/dev/null 2>&1 && return 0
 	[ -x "$1" ] && return 0
 	if [ "${T_REQUIRE_PEERS:-0}" = 1 ]; then
-		echo "not ok 1 - needs $1 (${2:-missing}), and T_REQUIRE_PEERS=1"
-		echo "1..1"
-		exit 1
+		T_N=$((T_N + 1)); T_FAILED=$((T_FAILED + 1))
+		echo "not ok $T_N - needs $1 (${2:-missing}), and T_REQUIRE_PEERS=1"
+		t_done
 	fi
-	echo "1..0 # SKIP needs $1 (${2:-missing})"
-	exit 0
+	# Before any test the whole file is skipped; after some, the rest is.
+	if [ "$T_N" = 0 ]; then
+		echo "1..0 # SKIP needs $1 (${2:-missing})"
+		exit 0
+	fi
+	t_skip "the rest of $T_NAME" "needs $1 (${2:-missing})"
+	t_done
 }
 
 t_agent() {
