@@ -3,7 +3,10 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "agent.h"
 #include "escape.h"
@@ -181,6 +184,28 @@ term_step(const char *p, size_t n, unsigned *cols)
 	    ((unsigned char)p[0] & 0xc0) == 0xc0; i++)
 		;
 	return i;
+}
+
+int
+term_color_ok(int fd)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	return isatty(fd) && (nc == NULL || *nc == '\0') &&
+	    (term == NULL || strcmp(term, "dumb") != 0);
+}
+
+void
+term_size(int fd, unsigned *rows, unsigned *cols)
+{
+	struct winsize ws;
+
+	*rows = 24;
+	*cols = 80;
+	if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 1 && ws.ws_col > 1) {
+		*rows = ws.ws_row;
+		*cols = ws.ws_col;
+	}
 }
 
 size_t

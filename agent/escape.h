@@ -47,6 +47,15 @@ int	esc_json_raw(struct buf *b, const char *p, size_t n);
  */
 size_t	term_step(const char *p, size_t n, unsigned *cols);
 
+/*
+ * Whether our colours belong on fd: a terminal, and nobody said no
+ * (NO_COLOR set and not empty, TERM=dumb).
+ */
+int	term_color_ok(int fd);
+
+/* The size of the terminal on fd: 80x24 when it will not say. */
+void	term_size(int fd, unsigned *rows, unsigned *cols);
+
 /* The columns p[0..n) takes (see term_step). */
 size_t	term_width(const char *p, size_t n);
 

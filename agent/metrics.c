@@ -337,7 +337,6 @@ metrics_series_new(struct metrics *m, const struct slice *v, uint32_t h)
 			memcpy(p, v[i].p, v[i].n);
 		p += v[i].n;
 	}
-	s->keylen = (uint32_t)n;
 	s->hash = h;
 	s->win = xcalloc(m->nwindows, sizeof *s->win);
 	for (w = 0; w < m->nwindows; w++)

@@ -38,7 +38,6 @@ struct metrics_window {
 struct series {
 	/* What every event touches first, together in one cache line. */
 	uint32_t hash;
-	uint32_t keylen;
 	char *key;		/* the values, each a 2-byte length (LE) and bytes; owned */
 	uint64_t events, requests, errors;
 	uint64_t cur_requests, cur_errors;	/* this tick's */

@@ -110,7 +110,7 @@ redact_secret_name(const char *p, size_t n)
 }
 
 /* What a byte may be: part of a word, the first of a secret, a sign that a rule has work. */
-enum { RD_ALNUM = 1, RD_START = 2, RD_KV = 4, RD_AT = 8 };
+enum { RD_ALNUM = 1, RD_START = 2 };
 #define RD_A	RD_ALNUM
 #define RD_AS	(RD_ALNUM | RD_START)
 static const unsigned char rd_class[256] = {
@@ -128,7 +128,7 @@ static const unsigned char rd_class[256] = {
 	['P'] = RD_A, ['Q'] = RD_A, ['R'] = RD_A, ['S'] = RD_A, ['T'] = RD_A,
 	['U'] = RD_A, ['V'] = RD_A, ['W'] = RD_A, ['X'] = RD_A, ['Y'] = RD_A,
 	['Z'] = RD_A,
-	['-'] = RD_START, ['='] = RD_KV, [':'] = RD_KV, ['@'] = RD_AT,
+	['-'] = RD_START,
 };
 #undef RD_A
 #undef RD_AS

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "filter.h"
 #include "log.h"
 #include "observe.h"
@@ -538,10 +539,7 @@ run_top_quit(void *arg)
 static int
 run_color(const struct run_overrides *o, int fd)
 {
-	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
-
-	return !o->no_color && isatty(fd) && (nc == NULL || *nc == '\0') &&
-	    (term == NULL || strcmp(term, "dumb") != 0);
+	return !o->no_color && term_color_ok(fd);
 }
 
 /* The exit summary: on the terminal when stdout is one, else on stderr. */

@@ -4,11 +4,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "escape.h"
@@ -179,10 +177,14 @@ tui_summary(struct observe *o, int64_t now, int color, struct buf *out)
 	}
 }
 
-/* Ends a row of the --top screen: the rest of it cleared, colours reset. */
+/*
+ * Ends a row of the --top screen begun at out[start]: cut to cols
+ * columns, the rest of it cleared, colours reset.
+ */
 static void
-tui_row_end(struct buf *out, int color, unsigned *row)
+tui_row_end(struct buf *out, size_t start, unsigned cols, int color, unsigned *row)
 {
+	out->len = start + term_fit(out->p + start, out->len - start, cols);
 	if (color)
 		buf_puts(out, SGR_RESET);
 	buf_puts(out, "\033[K\r\n");
@@ -214,22 +216,19 @@ tui_top_frame(struct observe *o, int64_t now, unsigned rows, unsigned cols, int 
 	tui_sgr(out, color, SGR_INVERSE);
 	buf_printf(out, " logagent --top  up %s  %llu events  (q quits) ", up,
 	    (unsigned long long)total);
-	out->len = start + term_fit(out->p + start, out->len - start, cols);
-	tui_row_end(out, color, &row);
+	tui_row_end(out, start, cols, color, &row);
 	observe_dur(p50, sizeof p50, f.p50);
 	observe_dur(p95, sizeof p95, f.p95);
 	observe_dur(p99, sizeof p99, f.p99);
 	start = out->len;
 	buf_printf(out, " %.1f req/s  %.1f%% errors  p50 %s  p95 %s  p99 %s  (%s)", f.rate,
 	    f.error_ratio * 100, p50, p95, p99, o->m.window_name[0]);
-	out->len = start + term_fit(out->p + start, out->len - start, cols);
-	tui_row_end(out, color, &row);
+	tui_row_end(out, start, cols, color, &row);
 	start = out->len;
 	buf_putc(out, ' ');
 	tui_levels(o, color, out);
-	out->len = start + term_fit(out->p + start, out->len - start, cols);
-	tui_row_end(out, color, &row);
-	tui_row_end(out, color, &row);
+	tui_row_end(out, start, cols, color, &row);
+	tui_row_end(out, out->len, cols, color, &row);
 
 	/*
 	 * What is left, less two titles and a blank: error groups get up to
@@ -243,25 +242,22 @@ tui_top_frame(struct observe *o, int64_t now, unsigned rows, unsigned cols, int 
 		tui_sgr(out, color, SGR_BOLD);
 		buf_printf(out, " %-*s %9s %7s %8s %8s %8s", (int)name_cols, "ROUTE", "REQ/S",
 		    "ERR%", "P50", "P95", "P99");
-		out->len = start + term_fit(out->p + start, out->len - start, cols);
-		tui_row_end(out, color, &row);
+		tui_row_end(out, start, cols, color, &row);
 	}
 	for (i = 0; i < nroutes && row < rows; i++) {
 		start = out->len;
 		buf_putc(out, ' ');
 		tui_route_row(out, &routes[i], name_cols, 1, color);
-		out->len = start + term_fit(out->p + start, out->len - start, cols);
-		tui_row_end(out, color, &row);
+		tui_row_end(out, start, cols, color, &row);
 	}
 	if (row < rows)
-		tui_row_end(out, color, &row);
+		tui_row_end(out, out->len, cols, color, &row);
 	if (row < rows) {
 		start = out->len;
 		tui_sgr(out, color, SGR_BOLD);
 		buf_printf(out, " %-*s %9s  %s", (int)(cols > 30 ? cols - 30 : 1),
 		    "ERROR GROUP", "COUNT", "LAST");
-		out->len = start + term_fit(out->p + start, out->len - start, cols);
-		tui_row_end(out, color, &row);
+		tui_row_end(out, start, cols, color, &row);
 	}
 	for (i = 0; i < ngroups && row < rows; i++) {
 		start = out->len;
@@ -271,8 +267,7 @@ tui_top_frame(struct observe *o, int64_t now, unsigned rows, unsigned cols, int 
 		tui_sgr(out, color, SGR_RESET);
 		t[timefmt_local_short(top[i]->last_ns, t)] = '\0';
 		buf_printf(out, " %9llu  %.8s", (unsigned long long)top[i]->count, t);
-		out->len = start + term_fit(out->p + start, out->len - start, cols);
-		tui_row_end(out, color, &row);
+		tui_row_end(out, start, cols, color, &row);
 	}
 	/* The rest of the screen, cleared (the last row without its \r\n). */
 	buf_puts(out, "\033[J");
@@ -315,14 +310,10 @@ static void
 tui_top_draw(uv_timer_t *h)
 {
 	struct tui_top *t = h->data;
-	struct winsize ws;
-	unsigned rows = 24, cols = 80;
+	unsigned rows, cols;
 	struct buf out;
 
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 1 && ws.ws_col > 1) {
-		rows = ws.ws_row;
-		cols = ws.ws_col;
-	}
+	term_size(STDOUT_FILENO, &rows, &cols);
 	buf_init(&out, 1 << 20);
 	/* The last row stays empty: a \r\n there would scroll the screen. */
 	tui_top_frame(t->o, timefmt_now_ns(), rows - 1, cols, t->color, &out);

@@ -5,9 +5,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "gzip.h"
 #include "log.h"
 #include "sink.h"
@@ -76,11 +76,10 @@ static void stdout_status_cb(uv_timer_t *t);
 static unsigned
 stdout_columns(void)
 {
-	struct winsize ws;
+	unsigned rows, cols;
 
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1)
-		return ws.ws_col;
-	return 80;
+	term_size(STDOUT_FILENO, &rows, &cols);
+	return cols;
 }
 
 /*
@@ -113,7 +112,6 @@ stdout_open(struct sink *s, uv_loop_t *loop)
 {
 	const struct stdout_opts *o = s->conf->opts;
 	struct stdout_sink *ss = xcalloc(1, sizeof *ss);
-	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
 	int tty = isatty(STDOUT_FILENO);
 
 	if (sink_stdout_closed) {
@@ -126,8 +124,7 @@ stdout_open(struct sink *s, uv_loop_t *loop)
 	ss->enc = o->encoding == STDOUT_ENC_PRETTY ||
 	    (o->encoding == STDOUT_ENC_AUTO && tty) ? &enc_pretty : &enc_ndjson;
 	ss->eo.color = o->color == STDOUT_COLOR_ALWAYS ||
-	    (o->color == STDOUT_COLOR_AUTO && tty && (nc == NULL || *nc == '\0') &&
-	    (term == NULL || strcmp(term, "dumb") != 0));
+	    (o->color == STDOUT_COLOR_AUTO && term_color_ok(STDOUT_FILENO));
 	ss->eo.show_source = s->nsources > 1;
 	ss->tty_pretty = tty && ss->enc == &enc_pretty;
 	if ((ss->gzip = o->compress == 1)) {
