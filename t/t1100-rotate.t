@@ -105,6 +105,9 @@ for k in 1 2 3; do
 	t_stop_agent TERM
 	echo "stop $k: rc $AGENT_RC" >>"$D/stops"
 	t_agent -c "$D/c.conf"
+	# A SIGTERM before the agent has set its handlers ends it the default
+	# way (143): wait until it has resumed its file, which comes after.
+	t_wait_for "test \$(grep -c \"resumed from checkpoint at offset\" $D/err) -ge $k" 30
 done
 wait $gen
 t_ok 'SIGTERM and restart, three times: every line exactly once' '
