@@ -21,11 +21,14 @@
 #include "metrics.h"
 #include "parser.h"
 #include "redact.h"
+#include "slo.h"
 #include "sink.h"
 #include "xmalloc.h"
 
 #define CONF_FILE_MAX	(4 << 20)	/* a config larger than this is a mistake */
 #define CONF_MAX_ITEMS	4096		/* sources or sinks */
+
+static const char *const conf_clocks[] = { "event", "wall", NULL };
 
 const char *const conf_level_choices[] = {
 	"debug", "info", "warn", "error", "fatal", NULL,
@@ -52,6 +55,34 @@ static const struct conf_option conf_metrics_options[] = {
 	  600, NULL, 0, "a request with this status or above is an error (events without a status: level error or fatal)", NULL },
 	{ "events", CONF_BOOL, "true", OPT(conf_metrics, events), 0, 0, NULL, 0,
 	  "at the end of each window, send one metrics event per series to the sinks", NULL },
+	{ "clock", CONF_ENUM, "event", OPT(conf_metrics, clock), 0, 0, conf_clocks, 0,
+	  "what windows, SLOs and alerts follow: event (the events' own timestamps, wall time for lines without one; a replay with --oneshot gives the figures and alerts of the time it covers) or wall (when lines are read)", NULL },
+	{ "lateness", CONF_MS, "2m", OPT(conf_metrics, lateness_ms), 0, 3600000, NULL, 0,
+	  "event time: an event this much older than the newest still counts in its minute; older ones are counted as late (logagent_events_late_total)", NULL },
+	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, NULL },
+};
+
+static const char *const conf_slo_types[] = { "availability", "latency", "freshness", NULL };
+
+static const struct conf_option conf_slo_options[] = {
+	{ "name", CONF_STRING, NULL, OPT(conf_slo, name), 0, 0, NULL, CONF_REQUIRED,
+	  "the objective's name, in alerts, metrics (slo label) and /health", NULL },
+	{ "type", CONF_ENUM, "availability", OPT(conf_slo, type), 0, 0, conf_slo_types, 0,
+	  "availability: good when status < metrics.error_status, or, without a status, level below error; latency: good when latency <= threshold (events with a latency); freshness: each minute is good when the newest event is at most max_age old", NULL },
+	{ "objective", CONF_NUMBER, "0.999", OPT(conf_slo, objective), 0, 1, NULL, 0,
+	  "the good fraction aimed at, above 0 and below 1; the error budget is 1 - objective", NULL },
+	{ "window", CONF_MS, "30d", OPT(conf_slo, window_ms), 60000, 90LL * 86400000, NULL, 0,
+	  "the rolling window of the objective and its error budget, whole minutes", NULL },
+	{ "threshold", CONF_MS, "300ms", OPT(conf_slo, threshold_ms), 1, 3600000, NULL, 0,
+	  "latency objectives: the slowest good request", NULL },
+	{ "max_age", CONF_MS, "1m", OPT(conf_slo, max_age_ms), 1000, 86400000, NULL, 0,
+	  "freshness objectives: the oldest the newest event may be", NULL },
+	{ "route", CONF_STRING, NULL, OPT(conf_slo, route), 0, 0, NULL, 0,
+	  "only requests whose path, or route with ids folded, matches this glob, e.g. \"/api/*\"", NULL },
+	{ "source", CONF_STRING, NULL, OPT(conf_slo, source), 0, 0, NULL, 0,
+	  "only events of sources whose name matches this glob", NULL },
+	{ "alerts", CONF_STRLIST, NULL, OPT(conf_slo, alerts), 0, 0, NULL, 0,
+	  "burn-rate alerts, \"SEVERITY RATE LONG SHORT\" each: fire when the burn rate is at least RATE over both windows, resolve when not (default the SRE Workbook's [\"page 14.4 1h 5m\", \"page 6 6h 30m\", \"ticket 3 1d 2h\", \"ticket 1 3d 6h\"]; [] for none)", NULL },
 	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, NULL },
 };
 
@@ -224,6 +255,11 @@ static const struct conf_table conf_pipeline_table = {
 static const struct conf_table conf_source_table = {
 	"sources[]", "Each source is a file to follow (like tail -F) or standard input.",
 	conf_source_options,
+};
+static const struct conf_table conf_slo_table = {
+	"slo[]", "Service level objectives, each with an error budget and burn-rate alerts "
+	"(alert events to the sinks, logagent_slo_* metrics, /health, a line in the agent's log).",
+	conf_slo_options,
 };
 static const struct conf_table conf_sink_table = {
 	"sinks[]", "Each sink receives every event that passes the pipeline. "
@@ -445,6 +481,9 @@ conf_expected(const struct conf_option *o, char *out, size_t len)
 	case CONF_OBJECT:
 		snprintf(out, len, "an object");
 		break;
+	case CONF_NUMBER:
+		snprintf(out, len, "a number from %lld to %lld", o->min, o->max);
+		break;
 	}
 }
 
@@ -558,6 +597,7 @@ conf_set(struct conf_ctx *cx, const struct conf_option *o, void *base,
 	const char *s = NULL;
 	const struct parser_ops *parser;
 	long long ll;
+	double d;
 	size_t size;
 	int from_env = 0, rc = 0, i;
 
@@ -636,6 +676,22 @@ conf_set(struct conf_ctx *cx, const struct conf_option *o, void *base,
 		if (s == NULL || (parser = parser_find(s)) == NULL)
 			goto bad;
 		*(const struct parser_ops **)dst = parser;
+		break;
+	case CONF_NUMBER:
+		if (s != NULL) {
+			char *end;
+
+			errno = 0;
+			d = strtod(s, &end);
+			if (end == s || *end != '\0' || errno != 0)
+				goto bad;
+		} else if (cJSON_IsNumber(v))
+			d = v->valuedouble;
+		else
+			goto bad;
+		if (!(d >= (double)o->min && d <= (double)o->max))
+			goto bad;
+		*(double *)dst = d;
 		break;
 	}
 	goto out;
@@ -862,39 +918,67 @@ conf_check_parse(struct conf_ctx *cx, const struct conf_parse *cp)
 	return 0;
 }
 
+/*
+ * The array list of objects of one table into *items (*n of them, size
+ * bytes each), at most max; no two with the same string at key_off (named key).
+ * after, when set, checks each one further with its JSON at hand.
+ */
 static int
-conf_sources(struct conf_ctx *cx, struct conf *c, const cJSON *arr)
+conf_objects(struct conf_ctx *cx, const cJSON *arr, const char *list,
+    const char *what, size_t max,
+    const struct conf_option *table, void **items, size_t *n, size_t size,
+    size_t key_off, const char *key,
+    int (*after)(struct conf_ctx *, const cJSON *, void *))
 {
-	const struct conf_option *tables[1] = { conf_source_options };
+	const struct conf_option *tables[1] = { table };
 	const cJSON *item;
-	struct conf_source *s;
+	char *o;
 	void *bases[1];
 	size_t save, i = 0, j;
 	int rc;
 
 	if (!cJSON_IsArray(arr))
-		return conf_fail(cx, "expected an array of sources");
-	if (cJSON_GetArraySize(arr) > CONF_MAX_ITEMS)
-		return conf_fail(cx, "more than %d sources", CONF_MAX_ITEMS);
+		return conf_fail(cx, "expected an array of %s", what);
+	if ((size_t)cJSON_GetArraySize(arr) > max)
+		return conf_fail(cx, "more than %zu %s", max, what);
 	cJSON_ArrayForEach(item, arr) {
 		conf_path_push(cx, &save, "[%zu]", i++);
-		c->sources = xrealloc(c->sources, (c->nsources + 1) * sizeof *s);
-		s = &c->sources[c->nsources++];
-		memset(s, 0, sizeof *s);
-		bases[0] = s;
-		if ((rc = conf_apply(cx, item, tables, bases, 1, NULL)) != 0)
+		*items = xrealloc(*items, (*n + 1) * size);
+		o = (char *)*items + (*n)++ * size;
+		memset(o, 0, size);
+		bases[0] = o;
+		if ((rc = conf_apply(cx, item, tables, bases, 1, NULL)) != 0 ||
+		    (after != NULL && (rc = after(cx, item, o)) != 0))
 			return rc;
-		if ((rc = conf_check_multiline(cx, &s->multiline)) != 0 ||
-		    (rc = conf_check_parse(cx, &s->parse)) != 0)
-			return rc;
-		for (j = 0; j + 1 < c->nsources; j++)
-			if (strcmp(c->sources[j].path, s->path) == 0) {
-				conf_path_push(cx, &save, ".path");
-				return conf_fail(cx, "the same path as sources[%zu]", j);
+		for (j = 0; j + 1 < *n; j++)
+			if (strcmp(*(char **)((char *)*items + j * size + key_off),
+			    *(char **)(o + key_off)) == 0) {
+				conf_path_push(cx, &save, ".%s", key);
+				return conf_fail(cx, "the same %s as %s[%zu]", key, list, j);
 			}
 		conf_path_pop(cx, save);
 	}
 	return 0;
+}
+
+static int
+conf_source_after(struct conf_ctx *cx, const cJSON *item, void *p)
+{
+	struct conf_source *s = p;
+	int rc;
+
+	(void)item;
+	if ((rc = conf_check_multiline(cx, &s->multiline)) != 0)
+		return rc;
+	return conf_check_parse(cx, &s->parse);
+}
+
+static int
+conf_sources(struct conf_ctx *cx, struct conf *c, const cJSON *arr)
+{
+	return conf_objects(cx, arr, "sources", "sources", CONF_MAX_ITEMS, conf_source_options,
+	    (void **)&c->sources, &c->nsources, sizeof *c->sources,
+	    offsetof(struct conf_source, path), "path", conf_source_after);
 }
 
 static int
@@ -939,6 +1023,24 @@ conf_sinks(struct conf_ctx *cx, struct conf *c, const cJSON *arr)
 		conf_path_pop(cx, save);
 	}
 	return 0;
+}
+
+static int
+conf_slo_after(struct conf_ctx *cx, const cJSON *item, void *p)
+{
+	struct conf_slo *o = p;
+
+	(void)cx;
+	o->alerts_given = cJSON_GetObjectItemCaseSensitive(item, "alerts") != NULL;
+	return 0;
+}
+
+static int
+conf_slos(struct conf_ctx *cx, struct conf *c, const cJSON *arr)
+{
+	return conf_objects(cx, arr, "slo", "objectives", SLO_MAX, conf_slo_options,
+	    (void **)&c->slos, &c->nslos, sizeof *c->slos,
+	    offsetof(struct conf_slo, name), "name", conf_slo_after);
 }
 
 /* A required, non-empty array at the top level, read by fn into c. */
@@ -1007,7 +1109,7 @@ int
 conf_parse(const char *text, size_t len, const char *file, struct conf **out,
     struct conf_err *err)
 {
-	static const char *const root_skip[] = { "pipeline", "sources", "sinks", NULL };
+	static const char *const root_skip[] = { "pipeline", "sources", "sinks", "slo", NULL };
 	const struct conf_option *tables[1];
 	struct conf_ctx cx = { err, "" };
 	const char *end = NULL, *nl;
@@ -1073,6 +1175,12 @@ conf_parse(const char *text, size_t len, const char *file, struct conf **out,
 	    (rc = conf_list(&cx, root, "sinks", "sink", conf_sinks, c,
 	    &c->nsinks)) != 0)
 		goto out;
+	if ((v = cJSON_GetObjectItemCaseSensitive(root, "slo")) != NULL) {
+		conf_path_push(&cx, &save, "slo");
+		if ((rc = conf_slos(&cx, c, v)) != 0)
+			goto out;
+		conf_path_pop(&cx, save);
+	}
 	if (c->state_dir != NULL && c->state_dir[0] != '/') {
 		conf_path_push(&cx, &save, "state_dir");
 		rc = conf_fail(&cx, "expected an absolute path");
@@ -1087,6 +1195,12 @@ conf_parse(const char *text, size_t len, const char *file, struct conf **out,
 			rc = conf_fail(&cx, "%s", why);
 			goto out;
 		}
+		for (k = 0; k < c->nslos; k++)
+			if (slo_check(&c->slos[k], why, sizeof why) != 0) {
+				conf_path_push(&cx, &save, "slo[%zu]", k);
+				rc = conf_fail(&cx, "%s", why);
+				goto out;
+			}
 		if (filter_check(&c->pipeline, why, sizeof why) != 0) {
 			conf_path_push(&cx, &save, "pipeline");
 			rc = conf_fail(&cx, "%s", why);
@@ -1293,8 +1407,11 @@ conf_free(struct conf *c)
 			conf_free_strings(c->sinks[i].ops->options, c->sinks[i].opts);
 		free(c->sinks[i].opts);
 	}
+	for (i = 0; i < c->nslos; i++)
+		conf_free_strings(conf_slo_options, &c->slos[i]);
 	conf_free_strings(conf_root_options, c);
 	conf_free_strings(conf_pipeline_options, &c->pipeline);
+	free(c->slos);
 	free(c->sources);
 	free(c->sinks);
 	free(c->file);
@@ -1311,6 +1428,7 @@ conf_reference_table(struct buf *out, const char *path, const char *help,
 		[CONF_SIZE] = "size", [CONF_PARSER] = "format",
 		[CONF_MS] = "duration", [CONF_STRLIST] = "array of strings",
 		[CONF_STRMAP] = "object of strings", [CONF_OBJECT] = "object",
+		[CONF_NUMBER] = "number",
 	};
 	const struct conf_option *first = o;
 	char sub[128];
@@ -1320,7 +1438,7 @@ conf_reference_table(struct buf *out, const char *path, const char *help,
 	buf_puts(out, "| key | type | default | meaning |\n|---|---|---|---|\n");
 	for (; o->key != NULL; o++) {
 		if (o->type == CONF_ENUM || o->type == CONF_INT ||
-		    o->type == CONF_SIZE || o->type == CONF_MS)
+		    o->type == CONF_SIZE || o->type == CONF_MS || o->type == CONF_NUMBER)
 			conf_expected(o, want, sizeof want);
 		else
 			snprintf(want, sizeof want, "%s", type_names[o->type]);
@@ -1355,11 +1473,14 @@ conf_reference(struct buf *out)
 	conf_reference_table(out, conf_root_table.path, conf_root_table.help,
 	    conf_root_table.options, "| `pipeline` | object | | see below |\n"
 	    "| `sources` | array | required | see below |\n"
-	    "| `sinks` | array | required | see below |\n");
+	    "| `sinks` | array | required | see below |\n"
+	    "| `slo` | array | none | see below |\n");
 	conf_reference_table(out, conf_pipeline_table.path,
 	    conf_pipeline_table.help, conf_pipeline_table.options, NULL);
 	conf_reference_table(out, conf_source_table.path,
 	    conf_source_table.help, conf_source_table.options, NULL);
+	conf_reference_table(out, conf_slo_table.path, conf_slo_table.help,
+	    conf_slo_table.options, NULL);
 	conf_reference_table(out, conf_sink_table.path, conf_sink_table.help,
 	    conf_sink_table.options, NULL);
 	for (i = 0; sink_table[i] != NULL; i++) {

@@ -22,6 +22,7 @@ enum conf_type {
 	CONF_STRLIST,	/* struct conf_strlist: an array of strings */
 	CONF_STRMAP,	/* struct conf_strmap: an object of string values */
 	CONF_OBJECT,	/* a nested struct described by the option's sub table */
+	CONF_NUMBER,	/* double within [min, max] */
 };
 
 struct conf_strlist {
@@ -119,6 +120,25 @@ struct conf_metrics {
 	struct conf_strmap routes;
 	long long error_status;
 	int events;
+	int clock;		/* CLOCK_EVENT or CLOCK_WALL */
+	long long lateness_ms;	/* event time: how late an event may come and still count */
+};
+
+enum { CLOCK_EVENT, CLOCK_WALL };
+enum { SLO_AVAILABILITY, SLO_LATENCY, SLO_FRESHNESS };
+
+/* One service level objective (the top-level "slo" array). */
+struct conf_slo {
+	char *name;
+	int type;		/* SLO_AVAILABILITY, SLO_LATENCY or SLO_FRESHNESS */
+	double objective;	/* the good fraction aimed at, such as 0.999 */
+	long long window_ms;
+	long long threshold_ms;	/* latency: good when at most this */
+	long long max_age_ms;	/* freshness: good while the newest event is at most this old */
+	char *route;		/* glob: only requests whose path or route matches */
+	char *source;		/* glob: only events of matching sources */
+	struct conf_strlist alerts;	/* "SEVERITY BURN_RATE LONG SHORT" each */
+	int alerts_given;	/* else the defaults; [] is none */
 };
 
 /* Secrets taken out of every event before anything else sees it; each rule can be turned off. */
@@ -160,6 +180,8 @@ struct conf {
 	size_t nsources;
 	struct conf_sink *sinks;
 	size_t nsinks;
+	struct conf_slo *slos;
+	size_t nslos;
 };
 
 /* Error text: where and what, e.g. "sinks[0].color: expected one of ...". */

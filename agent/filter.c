@@ -2,7 +2,6 @@
 /* filter.c: which events are shown or sent: --grep, --where, --route. */
 #include "config.h"
 
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,17 +114,9 @@ filter_grep(const regex_t *re, struct slice v)
 static int
 filter_route(const char *pattern, const struct event *ev)
 {
-	char path[2048], route[2048];
 	struct slice v;
 
-	if (!filter_value(ev, "path", 4, &v) || v.n >= sizeof path)
-		return 0;
-	memcpy(path, v.p, v.n);
-	path[v.n] = '\0';
-	if (fnmatch(pattern, path, 0) == 0)
-		return 1;
-	route_of(NULL, v.p, v.n, route, sizeof route);
-	return fnmatch(pattern, route, 0) == 0;
+	return filter_value(ev, "path", 4, &v) && route_glob(pattern, v.p, v.n);
 }
 
 int

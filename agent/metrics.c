@@ -157,11 +157,11 @@ metrics_init(struct metrics *m, const struct conf_metrics *c)
 	memset(m, 0, sizeof *m);
 	if (c->group_by.n > 0) {
 		for (i = 0; i < c->group_by.n; i++)
-			m->group[i] = c->group_by.v[i];
+			m->group[i] = xstrdup(c->group_by.v[i]);
 		m->ngroup = (unsigned)c->group_by.n;
 	} else {
 		for (i = 0; i < 4; i++)
-			m->group[i] = (char *)metrics_default_group[i];
+			m->group[i] = xstrdup(metrics_default_group[i]);
 		m->ngroup = 4;
 	}
 	for (i = 0; i < m->ngroup; i++) {
@@ -179,7 +179,7 @@ metrics_init(struct metrics *m, const struct conf_metrics *c)
 		    metrics_default_windows[i];
 
 		if (metrics_parse_window(w, &m->window_ns[i]) != 0)
-			return -1;
+			goto fail;
 		snprintf(m->window_name[i], sizeof m->window_name[i], "%s", w);
 	}
 	m->nbuckets = c->buckets.n > 0 ? (unsigned)c->buckets.n : 11;
@@ -191,7 +191,7 @@ metrics_init(struct metrics *m, const struct conf_metrics *c)
 		    (uint64_t)(m->bucket[i] * 1e6 + 0.5);
 	}
 	if (route_rules_init(&m->routes, &c->routes, err, sizeof err) != 0)
-		return -1;
+		goto fail;
 	m->error_status = (unsigned)c->error_status;
 	m->max_series = (unsigned)c->max_series;
 	m->source_hash = metrics_hash("", 0);	/* what source_n 0 stands for */
@@ -199,6 +199,9 @@ metrics_init(struct metrics *m, const struct conf_metrics *c)
 	m->tab = xcalloc(m->tab_size, sizeof *m->tab);
 	hist_init(&m->scratch);
 	return 0;
+fail:
+	metrics_free(m);	/* a checked conf does not get here */
+	return -1;
 }
 
 void
@@ -217,6 +220,8 @@ metrics_free(struct metrics *m)
 		free(s);
 	}
 	free(m->tab);
+	for (w = 0; w < m->ngroup; w++)
+		free(m->group[w]);
 	route_rules_free(&m->routes);
 	memset(m, 0, sizeof *m);
 }
@@ -395,13 +400,8 @@ metrics_series(struct metrics *m, const struct slice *v, uint32_t h)
 }
 
 /* What a request event carries, found in one pass over its fields. */
-struct metrics_req {
-	struct slice status, method, path, latency;
-	unsigned code;
-};
-
-static void
-metrics_fields(const struct event *ev, struct metrics_req *r)
+void
+metrics_request(const struct event *ev, struct metrics_req *r)
 {
 	const struct field *f;
 	unsigned i, k, found;
@@ -512,7 +512,7 @@ metrics_values(struct metrics *m, const struct event *ev, const struct metrics_r
  * the parsers leave ("0.021219": digits, a point, up to six decimals) is
  * read here in one pass; any other goes the general way.
  */
-static int
+int
 metrics_latency_us(const char *p, size_t n, int64_t *us)
 {
 	uint64_t v = 0;
@@ -551,7 +551,7 @@ metrics_observe(struct metrics *m, const struct event *ev, int64_t now)
 	if (now < m->tick_start || now >= m->tick_start + METRICS_TICK_NS ||
 	    m->tick_start == 0)
 		metrics_advance(m, now);
-	metrics_fields(ev, &r);
+	metrics_request(ev, &r);
 	s = metrics_series(m, v, metrics_values(m, ev, &r, v, route, class));
 	s->events++;
 	is_err = r.code != 0 ? r.code >= m->error_status : ev->level >= LEVEL_ERROR;

@@ -61,7 +61,7 @@ struct metrics_figures {
 };
 
 struct metrics {
-	char *group[METRICS_MAX_GROUP];	/* borrowed from the conf */
+	char *group[METRICS_MAX_GROUP];	/* copies: a reload frees the conf */
 	unsigned char group_kind[METRICS_MAX_GROUP];	/* source, method, route...: see metrics.c */
 	size_t group_len[METRICS_MAX_GROUP];
 	unsigned ngroup;
@@ -151,6 +151,16 @@ void	prom_head(struct buf *b, const char *name, const char *type, const char *he
 
 /* Every series in the Prometheus text format 0.0.4. */
 void	metrics_prometheus(struct metrics *m, int64_t now, struct buf *out);
+
+/* What makes an event a request: its status (code 0 when none), method, path, latency. */
+struct metrics_req {
+	struct slice status, method, path, latency;
+	unsigned code;
+};
+void	metrics_request(const struct event *ev, struct metrics_req *r);
+
+/* A latency field's text (seconds, or with a unit) in whole us; 0, or -1 when it is none. */
+int	metrics_latency_us(const char *p, size_t n, int64_t *us);
 
 /* The i-th group_by value of s (not NUL-terminated: *n bytes). */
 const char *series_label(const struct series *s, unsigned i, size_t *n);

@@ -20,10 +20,17 @@ observe_event(void *arg, const struct event *ev, const struct pipeline_input *in
     int64_t recv_ns)
 {
 	struct observe *o = arg;
+	int64_t t;
 
 	if (in == &o->input)
 		return;		/* our own metrics events are not traffic */
-	metrics_observe(&o->m, ev, recv_ns);
+	t = evclock_event(&o->clock, ev, recv_ns, uv_now(o->loop) * 1000000);
+	if (o->first_ns == 0)
+		o->first_ns = o->clock.now;
+	/* Counters count every event; a late one lands in the window being filled. */
+	metrics_observe(&o->m, ev, o->clock.now);
+	if (t >= 0)
+		slos_observe(&o->slos, ev, t);
 	o->levels[(unsigned)ev->level < LEVEL_COUNT ? ev->level : LEVEL_INFO]++;
 	if (ev->level >= LEVEL_ERROR)
 		errgroups_add(&o->eg, ev->message.p, ev->message.n, ev->level, recv_ns);
@@ -57,21 +64,70 @@ observe_window(void *arg, const struct metrics *m, unsigned w,
 	    f->p95, f->p99, f->max);
 }
 
+/*
+ * An SLO alert fired or resolved: an alert event for the sinks, a line in
+ * our log. Its time is the end of the minute that decided, in the clock's
+ * time, so a replay says when it would have paged.
+ */
 static void
-observe_tick(uv_timer_t *t)
+observe_alert(void *arg, const struct slo *s, const struct slo_alert *a,
+    int64_t at_ns, double burn_long, double burn_short)
 {
-	struct observe *o = t->data;
+	static const char *const types[] = { "availability", "latency", "freshness" };
+	struct observe *o = arg;
+	char t[TIMEFMT_MAX], msg[512], win[16];
+	double left = slo_budget_left(s);
+
+	t[timefmt_rfc3339(at_ns, t)] = '\0';
+	slo_minutes_name(s->win[0].minutes, win, sizeof win);
+	snprintf(msg, sizeof msg, "SLO %s: %s alert %s: burn rate %.3g over %s and %.3g over %s (alerting at %g); error budget left %.1f%% of %s",
+	    s->name, a->severity, a->firing ? "firing" : "resolved", burn_long,
+	    a->long_name, burn_short, a->short_name, a->rate, left * 100, win);
+	buf_printf(&o->pending, "{\"time\":\"%s\",\"level\":\"%s\",\"msg\":", t,
+	    !a->firing ? "info" : strcmp(a->severity, "page") == 0 ? "error" : "warn");
+	esc_json_string(&o->pending, msg, strlen(msg));
+	buf_puts(&o->pending, ",\"kind\":\"alert\",\"slo\":");
+	esc_json_string(&o->pending, s->name, strlen(s->name));
+	buf_printf(&o->pending, ",\"slo_type\":\"%s\",\"state\":\"%s\",\"severity\":\"%s\","
+	    "\"objective\":%.6g,\"burn_rate_threshold\":%.6g,\"long_window\":\"%s\","
+	    "\"short_window\":\"%s\",\"burn_rate_long\":%.6g,\"burn_rate_short\":%.6g,"
+	    "\"error_budget_left\":%.6g,\"sli\":%.6g}\n", types[s->type],
+	    a->firing ? "firing" : "resolved", a->severity, s->objective, a->rate,
+	    a->long_name, a->short_name, burn_long, burn_short, left, slo_value(s));
+	log_msg(a->firing ? LEVEL_WARN : LEVEL_INFO, "%s (at %s)", msg, t);
+}
+
+/* The queued metrics and alert events, into the pipeline as our own lines. */
+static void
+observe_send_pending(struct observe *o)
+{
 	int64_t now = timefmt_now_ns();
 	char *p, *nl, *end;
 
-	metrics_advance(&o->m, now);
-	if (o->pending.len == 0)
-		return;
 	for (p = o->pending.p, end = p + o->pending.len; p < end; p = nl + 1) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		pipeline_line(o->pipe, &o->input, p, (size_t)(nl - p), 0, now, 0);
 	}
 	buf_clear(&o->pending);
+}
+
+static void
+observe_tick(uv_timer_t *t)
+{
+	struct observe *o = t->data;
+	int64_t now = evclock_tick(&o->clock, timefmt_now_ns(), uv_now(o->loop) * 1000000);
+
+	if (now != 0) {
+		metrics_advance(&o->m, now);
+		slos_advance(&o->slos, now);
+	}
+	observe_send_pending(o);
+}
+
+int64_t
+observe_clock(const struct observe *o)
+{
+	return o->clock.now != 0 ? o->clock.now : timefmt_now_ns();
 }
 
 int
@@ -95,8 +151,7 @@ observe_status_line(void *arg, char *buf, size_t cap)
 
 	if (!o->have_metrics || cap == 0)
 		return 0;
-	now = timefmt_now_ns();
-	metrics_advance(&o->m, now);
+	now = observe_clock(o);
 	metrics_window_all(&o->m, 0, now, &f);
 	if (f.lat_count == 0)
 		n = snprintf(buf, cap, "%.1f req/s  %.1f%% errors  (%s)", f.rate,
@@ -212,6 +267,101 @@ observe_agent_metrics(struct observe *o, struct buf *out)
 	}
 }
 
+/* One sample of an SLO family: the slo label, more labels, the value. */
+static void
+observe_slo_sample(struct buf *out, const char *family, const struct slo *s,
+    const char *more, double v)
+{
+	buf_printf(out, "%s{slo=\"", family);
+	prom_value(out, s->name, strlen(s->name));
+	buf_printf(out, "\"%s} %.17g\n", more, v);
+}
+
+/* logagent_slo_*: each objective's counts, value, budget, burn rates and alerts. */
+static void
+observe_slo_metrics(struct observe *o, struct buf *out)
+{
+	const struct slos *ss = &o->slos;
+	const struct slo *s;
+	const struct slo_alert *a;
+	char more[160], win[16];
+	unsigned w;
+
+	prom_head(out, "logagent_events_late_total", "counter",
+	    "Events older than the clock less metrics.lateness: counted, but not in SLO minutes.");
+	buf_printf(out, "logagent_events_late_total %llu\n", (unsigned long long)o->clock.late);
+	prom_head(out, "logagent_events_future_total", "counter",
+	    "Events dated past the wall clock plus the lateness, taken at the time they were read.");
+	buf_printf(out, "logagent_events_future_total %llu\n", (unsigned long long)o->clock.future);
+	if (ss->n == 0)
+		return;
+	prom_head(out, "logagent_slo_objective_ratio", "gauge", "The good fraction each objective aims at.");
+	for (s = ss->v; s < ss->v + ss->n; s++)
+		observe_slo_sample(out, "logagent_slo_objective_ratio", s, "", s->objective);
+	prom_head(out, "logagent_slo_events_total", "counter",
+	    "Events (freshness: minutes) judged by the objective, by result.");
+	for (s = ss->v; s < ss->v + ss->n; s++) {
+		observe_slo_sample(out, "logagent_slo_events_total", s, ",result=\"good\"",
+		    (double)s->good);
+		observe_slo_sample(out, "logagent_slo_events_total", s, ",result=\"bad\"",
+		    (double)(s->total - s->good));
+	}
+	prom_head(out, "logagent_slo_sli_ratio", "gauge",
+	    "The good fraction over the objective's window, closed minutes (1 without events).");
+	for (s = ss->v; s < ss->v + ss->n; s++)
+		observe_slo_sample(out, "logagent_slo_sli_ratio", s, "", slo_value(s));
+	prom_head(out, "logagent_slo_error_budget_remaining_ratio", "gauge",
+	    "The error budget left over the window: 1 untouched, 0 spent, below 0 overspent.");
+	for (s = ss->v; s < ss->v + ss->n; s++)
+		observe_slo_sample(out, "logagent_slo_error_budget_remaining_ratio", s, "",
+		    slo_budget_left(s));
+	prom_head(out, "logagent_slo_burn_rate", "gauge",
+	    "The bad fraction over the budget's fraction, over each window an alert uses.");
+	for (s = ss->v; s < ss->v + ss->n; s++)
+		for (w = 0; w < s->nwin; w++) {
+			slo_minutes_name(s->win[w].minutes, win, sizeof win);
+			snprintf(more, sizeof more, ",window=\"%s\"", win);
+			observe_slo_sample(out, "logagent_slo_burn_rate", s, more, slo_burn(s, w));
+		}
+	prom_head(out, "logagent_slo_alert_firing", "gauge",
+	    "1 while a burn-rate alert fires, by severity and windows.");
+	for (s = ss->v; s < ss->v + ss->n; s++)
+		for (a = s->alert; a < s->alert + s->nalerts; a++) {
+			snprintf(more, sizeof more, ",severity=\"%s\",long=\"%s\",short=\"%s\"",
+			    a->severity, a->long_name, a->short_name);
+			observe_slo_sample(out, "logagent_slo_alert_firing", s, more, a->firing);
+		}
+}
+
+/* /health's "slos": each objective's value, budget and alerts firing now. */
+static void
+observe_slo_health(const struct observe *o, struct buf *out)
+{
+	const struct slo *s;
+	const struct slo_alert *a;
+	char win[16];
+	int first;
+
+	buf_puts(out, ",\"slos\":[");
+	for (s = o->slos.v; s < o->slos.v + o->slos.n; s++) {
+		slo_minutes_name(s->win[0].minutes, win, sizeof win);
+		buf_puts(out, s == o->slos.v ? "{\"name\":" : ",{\"name\":");
+		esc_json_string(out, s->name, strlen(s->name));
+		buf_printf(out, ",\"objective\":%.6g,\"window\":\"%s\",\"sli\":%.6g,"
+		    "\"error_budget_left\":%.6g,\"events\":%llu,\"firing\":[",
+		    s->objective, win, slo_value(s), slo_budget_left(s),
+		    (unsigned long long)s->win[0].total);
+		for (a = s->alert, first = 1; a < s->alert + s->nalerts; a++)
+			if (a->firing) {
+				buf_printf(out, "%s{\"severity\":\"%s\",\"long_window\":\"%s\",\"short_window\":\"%s\"}",
+				    first ? "" : ",", a->severity, a->long_name, a->short_name);
+				first = 0;
+			}
+		buf_puts(out, "]}");
+	}
+	buf_putc(out, ']');
+}
+
 /* /health: ok, or degraded with what is wrong, per source and per sink. */
 static void
 observe_health(struct observe *o, struct buf *out, int *status)
@@ -255,7 +405,10 @@ observe_health(struct observe *o, struct buf *out, int *status)
 			buf_puts(out, "null");
 		buf_putc(out, '}');
 	}
-	buf_printf(out, "],\"batches_failed\":%llu,\"status\":\"%s\"}\n",
+	buf_putc(out, ']');
+	if (o->have_metrics)
+		observe_slo_health(o, out);
+	buf_printf(out, ",\"batches_failed\":%llu,\"status\":\"%s\"}\n",
 	    (unsigned long long)o->pipe->stats.batches_failed,
 	    degraded || o->pipe->stats.batches_failed ? "degraded" : "ok");
 	*status = 200;
@@ -271,7 +424,9 @@ observe_http(void *arg, const char *path, struct buf *body, int *status,
 		*ctype = "text/plain; version=0.0.4; charset=utf-8";
 		observe_agent_metrics(o, body);
 		if (o->have_metrics)
-			metrics_prometheus(&o->m, timefmt_now_ns(), body);
+			metrics_prometheus(&o->m, observe_clock(o), body);
+		if (o->have_metrics)
+			observe_slo_metrics(o, body);
 		*status = 200;
 	} else if (strcmp(path, "/health") == 0) {
 		*ctype = "application/json";
@@ -299,6 +454,11 @@ observe_start(struct observe *o, uv_loop_t *loop, const struct conf *c,
 	if (c->metrics.enabled && metrics_init(&o->m, &c->metrics) == 0) {
 		o->have_metrics = 1;
 		errgroups_init(&o->eg);
+		evclock_init(&o->clock, c->metrics.clock == CLOCK_EVENT, !env->oneshot,
+		    c->metrics.lateness_ms * 1000000);
+		slos_init(&o->slos, c);
+		o->slos.on_alert = observe_alert;
+		o->slos.arg = o;
 		o->emit = c->metrics.events;
 		o->m.on_window = observe_window;
 		o->m.arg = o;
@@ -348,6 +508,12 @@ observe_close(struct observe *o, void (*on_closed)(struct observe *o))
 	o->on_closed = on_closed;
 	if (o->pipe->observe_arg == o)
 		o->pipe->observe = NULL;
+	if (o->have_metrics) {
+		/* A replay's last minute is whole: its alerts are judged too. */
+		if (!o->clock.live)
+			slos_finish(&o->slos);
+		observe_send_pending(o);
+	}
 	if (o->open_handles == 0) {
 		if (on_closed != NULL)
 			on_closed(o);
@@ -364,6 +530,7 @@ observe_free(struct observe *o)
 {
 	if (o->have_metrics) {
 		metrics_free(&o->m);
+		slos_free(&o->slos);
 		errgroups_free(&o->eg);
 	}
 	buf_free(&o->pending);

@@ -6,9 +6,11 @@
 #include <uv.h>
 
 #include "errgroup.h"
+#include "evclock.h"
 #include "httpd.h"
 #include "metrics.h"
 #include "pipeline.h"
+#include "slo.h"
 #include "source.h"
 
 struct observe {
@@ -17,6 +19,9 @@ struct observe {
 	struct source_env *env;
 	int have_metrics;
 	struct metrics m;
+	struct evclock clock;	/* what windows, SLOs and alerts follow */
+	int64_t first_ns;	/* the clock at the first event */
+	struct slos slos;
 	int httpd_started;	/* httpd_close is owed */
 	int serving;
 	struct httpd httpd;
@@ -40,6 +45,9 @@ void	observe_start(struct observe *o, uv_loop_t *loop, const struct conf *c,
 	    struct pipeline *pipe, struct source_env *env, int listen);
 void	observe_close(struct observe *o, void (*on_closed)(struct observe *o));
 void	observe_free(struct observe *o);
+
+/* The clock of the windows (event or wall time); the wall before the first event. */
+int64_t	observe_clock(const struct observe *o);
 
 /* The terminal's status line (sink.status): requests/s, error %, p50/p95/p99. */
 size_t	observe_status_line(void *arg, char *buf, size_t cap);

@@ -2,6 +2,7 @@
 /* route.c: ids in paths become :id, so series follow routes, not requests. */
 #include "config.h"
 
+#include <fnmatch.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +23,7 @@ route_rules_init(struct route_rules *r, const struct conf_strmap *m,
 	if (m->n == 0)
 		return 0;
 	r->re = xcalloc(m->n, sizeof *r->re);
-	r->route = m->v;
+	r->route = xcalloc(m->n, sizeof *r->route);
 	for (i = 0; i < m->n; i++) {
 		if ((rc = regcomp(&r->re[i], m->k[i], REG_EXTENDED | REG_NOSUB)) != 0) {
 			regerror(rc, &r->re[i], why, sizeof why);
@@ -32,6 +33,7 @@ route_rules_init(struct route_rules *r, const struct conf_strmap *m,
 			route_rules_free(r);
 			return -1;
 		}
+		r->route[i] = xstrdup(m->v[i]);
 		r->n = i + 1;
 	}
 	return 0;
@@ -42,8 +44,11 @@ route_rules_free(struct route_rules *r)
 {
 	size_t i;
 
-	for (i = 0; i < r->n; i++)
+	for (i = 0; i < r->n; i++) {
 		regfree(&r->re[i]);
+		free(r->route[i]);
+	}
+	free(r->route);
 	free(r->re);
 	memset(r, 0, sizeof *r);
 }
@@ -216,4 +221,20 @@ route_of(const struct route_rules *r, const char *path, size_t n, char *out,
 	}
 	out[len] = '\0';
 	return len;
+}
+
+int
+route_glob(const char *pattern, const char *path, size_t n)
+{
+	char copy[2048], route[2048];
+
+	if (n >= sizeof copy)
+		return 0;
+	if (n > 0)
+		memcpy(copy, path, n);
+	copy[n] = '\0';
+	if (fnmatch(pattern, copy, 0) == 0)
+		return 1;
+	route_of(NULL, path, n, route, sizeof route);
+	return fnmatch(pattern, route, 0) == 0;
 }

@@ -11,7 +11,7 @@
 /* The user's rules, compiled; built from conf_metrics.routes. */
 struct route_rules {
 	regex_t *re;
-	char **route;		/* borrowed from the conf */
+	char **route;		/* copies: a reload frees the conf */
 	size_t n;
 };
 
@@ -28,5 +28,8 @@ void	route_rules_free(struct route_rules *r);
  */
 size_t	route_of(const struct route_rules *r, const char *path, size_t n,
 	    char *out, size_t cap);
+
+/* Whether path[0..n), as it came or as its route (/api/items/:id), matches the glob. */
+int	route_glob(const char *pattern, const char *path, size_t n);
 
 #endif

@@ -131,6 +131,8 @@ tui_summary(struct observe *o, int64_t now, int color, struct buf *out)
 	char up[32];
 	unsigned i, n, w;
 	uint64_t total = 0;
+	int64_t mnow;
+	int young;
 
 	for (i = 0; i < LEVEL_COUNT; i++)
 		total += o->levels[i];
@@ -163,12 +165,13 @@ tui_summary(struct observe *o, int64_t now, int color, struct buf *out)
 		}
 	}
 	w = tui_longest_window(&o->m);
-	n = metrics_routes(&o->m, w, now, routes, TUI_SUMMARY_ROUTES);
+	mnow = observe_clock(o);
+	n = metrics_routes(&o->m, w, mnow, routes, TUI_SUMMARY_ROUTES);
 	if (n == 0)
 		return;
+	young = mnow - o->first_ns < o->m.window_ns[w];
 	buf_printf(out, "  busiest routes (%s%s):\n  %-32s %9s %7s %8s %8s %8s\n",
-	    now - o->started_ns < o->m.window_ns[w] ? "since start" : "last ",
-	    now - o->started_ns < o->m.window_ns[w] ? "" : o->m.window_name[w],
+	    young ? "since start" : "last ", young ? "" : o->m.window_name[w],
 	    "route", "requests", "errors", "p50", "p95", "p99");
 	for (i = 0; i < n; i++) {
 		buf_puts(out, "  ");
@@ -208,8 +211,7 @@ tui_top_frame(struct observe *o, int64_t now, unsigned rows, unsigned cols, int 
 	if (rows > TUI_MAX_ROWS)
 		rows = TUI_MAX_ROWS;
 	buf_puts(out, "\033[H");
-	metrics_advance(&o->m, now);
-	metrics_window_all(&o->m, 0, now, &f);
+	metrics_window_all(&o->m, 0, observe_clock(o), &f);
 	tui_uptime(up, sizeof up, now - o->started_ns);
 	/* Header rows are built whole, then cut to the width. */
 	start = out->len;
@@ -236,7 +238,8 @@ tui_top_frame(struct observe *o, int64_t now, unsigned rows, unsigned cols, int 
 	 */
 	room = rows > row + 3 ? rows - row - 3 : 0;
 	ngroups = errgroups_top(&o->eg, top, room / 2);
-	nroutes = metrics_routes(&o->m, 0, now, routes, room > ngroups ? room - ngroups : 1);
+	nroutes = metrics_routes(&o->m, 0, observe_clock(o), routes,
+	    room > ngroups ? room - ngroups : 1);
 	if (row < rows) {
 		start = out->len;
 		tui_sgr(out, color, SGR_BOLD);

@@ -92,7 +92,7 @@ main(void)
 	}
 	conf_free(c);
 
-	bad("{\"sorces\":[], " GOOD_TAIL "}", "sorces: unknown key (known here: state_dir, log_level, checkpoint_interval, checkpoint_forget_after, max_open_files, metrics, pipeline, sources, sinks)",
+	bad("{\"sorces\":[], " GOOD_TAIL "}", "sorces: unknown key (known here: state_dir, log_level, checkpoint_interval, checkpoint_forget_after, max_open_files, metrics, pipeline, sources, sinks, slo)",
 	    "unknown top-level key");
 	bad("{\"sources\":[{\"path\":\"/a\"}],\"sinks\":[{\"type\":\"stdout\"},{\"type\":\"stdout\",\"color\":\"purple\"}]}",
 	    "sinks[1].color: expected one of \"auto\", \"always\", \"never\", got \"purple\"",

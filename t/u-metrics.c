@@ -9,6 +9,7 @@
 #include "conf.h"
 #include "metrics.h"
 #include "route.h"
+#include "request.h"
 #include "tap.h"
 
 #define SEC	1000000000LL
@@ -24,26 +25,11 @@ route_is(const struct route_rules *r, const char *path, const char *want)
 	tap_is_str(out, want, name);
 }
 
-/* An event as the parsers leave a request: the fields the metrics read. */
 static struct event
 request(const char *method, const char *path, const char *status, const char *latency,
     struct field *f)
 {
-	struct event ev;
-	unsigned n = 0;
-
-	memset(&ev, 0, sizeof ev);
-	ev.level = status[0] == '5' ? LEVEL_ERROR : LEVEL_INFO;
-	ev.source = SLICE_LIT("api");
-	f[n++] = (struct field){ SLICE_LIT("method"), { method, strlen(method) }, FIELD_STRING };
-	f[n++] = (struct field){ SLICE_LIT("path"), { path, strlen(path) }, FIELD_STRING };
-	f[n++] = (struct field){ SLICE_LIT("status"), { status, strlen(status) }, FIELD_NUMBER };
-	if (latency != NULL)
-		f[n++] = (struct field){ SLICE_LIT("latency"), { latency, strlen(latency) },
-		    FIELD_NUMBER };
-	ev.fields = f;
-	ev.nfields = ev.fields_cap = n;
-	return ev;
+	return t_request(method, path, status, latency, "api", f);
 }
 
 static struct conf_metrics *
