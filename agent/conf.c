@@ -193,6 +193,22 @@ static const struct conf_option conf_pipeline_options[] = {
 	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, NULL },
 };
 
+static const char *const conf_keep_levels[] = {
+	"debug", "info", "warn", "error", "fatal", "none", NULL,
+};
+
+static const struct conf_option conf_ratelimit_options[] = {
+	{ "events_per_second", CONF_NUMBER, "0", OPT(conf_ratelimit, rate), 0, 1000000000, NULL, 0,
+	  "the rate kept up with; 0 for no limit", NULL },
+	{ "burst", CONF_INT, "0", OPT(conf_ratelimit, burst), 0, 1000000000, NULL, 0,
+	  "events let through at once above the rate (0: one second's worth)", NULL },
+	{ "keep", CONF_ENUM, "error", OPT(conf_ratelimit, keep), 0, 0, conf_keep_levels, 0,
+	  "events of this level and above are never dropped (they still use the rate); none to limit every level. Below it the lower levels go first", NULL },
+	{ "summary_interval", CONF_MS, "1m", OPT(conf_ratelimit, summary_ms), 1000, 3600000, NULL, 0,
+	  "while events are dropped, one rate_limit event per interval says how many, by level", NULL },
+	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, NULL },
+};
+
 static const struct conf_option conf_source_options[] = {
 	{ "path", CONF_STRING, NULL, OPT(conf_source, path), 0, 0, NULL,
 	  CONF_REQUIRED, "file to follow, a glob such as /var/log/app/*.log, or \"-\" for standard input", NULL },
@@ -231,6 +247,9 @@ static const struct conf_option conf_source_options[] = {
 	{ "parse", CONF_OBJECT, NULL, OPT(conf_source, parse), 0, 0, NULL, 0,
 	  "how this source's lines are read, where the usual key names and units do not fit",
 	  conf_parse_options },
+	{ "rate_limit", CONF_OBJECT, NULL, OPT(conf_source, rate_limit), 0, 0, NULL, 0,
+	  "a token bucket: a flood cannot become a bill. Counted in logagent_events_dropped_total{reason=\"rate_limit\"}",
+	  conf_ratelimit_options },
 	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, NULL },
 };
 

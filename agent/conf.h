@@ -86,6 +86,14 @@ struct conf_parse {
 enum { START_AT_BEGINNING, START_AT_END };
 enum { WATCH_INOTIFY, WATCH_POLL };
 
+/* A source's token bucket: 0 events_per_second is no limit. */
+struct conf_ratelimit {
+	double rate;		/* events a second */
+	long long burst;	/* 0: one second's worth */
+	int keep;		/* levels from this one up are never dropped; LEVEL_COUNT: none */
+	long long summary_ms;	/* one summary event per this, while dropping */
+};
+
 struct conf_source {
 	char *path;
 	char *name;
@@ -101,6 +109,7 @@ struct conf_source {
 	long long rotate_wait_ms;
 	struct conf_multiline multiline;
 	struct conf_parse parse;
+	struct conf_ratelimit rate_limit;
 };
 
 struct conf_sink {

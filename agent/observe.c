@@ -22,8 +22,8 @@ observe_event(void *arg, const struct event *ev, const struct pipeline_input *in
 	struct observe *o = arg;
 	int64_t t;
 
-	if (in == &o->input)
-		return;		/* our own metrics events are not traffic */
+	if (in->internal)
+		return;		/* our own metrics, alert and summary events are not traffic */
 	t = evclock_event(&o->clock, ev, recv_ns, uv_now(o->loop) * 1000000);
 	if (o->first_ns == 0)
 		o->first_ns = o->clock.now;
@@ -231,8 +231,10 @@ observe_agent_metrics(struct observe *o, struct buf *out)
 	}
 	prom_head(out, "logagent_events_dropped_total", "counter", "Events not sent, by reason.");
 	buf_printf(out, "logagent_events_dropped_total{reason=\"level\"} %llu\n"
+	    "logagent_events_dropped_total{reason=\"rate_limit\"} %llu\n"
 	    "logagent_events_dropped_total{reason=\"sink_failed\"} %llu\n",
-	    (unsigned long long)st->filtered, (unsigned long long)st->events_failed);
+	    (unsigned long long)st->filtered, (unsigned long long)st->rate_limited,
+	    (unsigned long long)st->events_failed);
 	{
 		/* Per sink: one family each, a sample per sink. */
 		static const struct {
@@ -381,8 +383,8 @@ observe_health(struct observe *o, struct buf *out, int *status)
 				    f->offset);
 		buf_puts(out, s == source_all ? "{\"name\":" : ",{\"name\":");
 		esc_json_string(out, s->name, strlen(s->name));
-		buf_printf(out, ",\"files\":%u,\"lag_bytes\":%llu,\"last_error\":",
-		    s->nfiles, lag);
+		buf_printf(out, ",\"files\":%u,\"lag_bytes\":%llu,\"rate_limited\":%llu,\"last_error\":",
+		    s->nfiles, lag, (unsigned long long)s->limit.dropped_total);
 		if (s->last_errno != 0) {
 			degraded = 1;
 			esc_json_string(out, strerror(s->last_errno),
@@ -451,6 +453,7 @@ observe_start(struct observe *o, uv_loop_t *loop, const struct conf *c,
 	buf_init(&o->pending, 64 << 20);
 	o->input.name = "logagent";
 	o->input.format = &parser_json;
+	o->input.internal = 1;
 	if (c->metrics.enabled && metrics_init(&o->m, &c->metrics) == 0) {
 		o->have_metrics = 1;
 		errgroups_init(&o->eg);

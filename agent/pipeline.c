@@ -351,6 +351,13 @@ pipeline_parse(struct pipeline *p, const struct pipeline_input *in,
 		p->stats.filtered++;
 		return 0;
 	}
+	/* After the filters: what would not be sent uses no tokens. */
+	if (in->limit != NULL && !ratelimit_take(in->limit, ev->level,
+	    (int64_t)uv_now(p->loop) * 1000000)) {
+		arena_rewind(&b->arena, mark);
+		p->stats.rate_limited++;
+		return 0;
+	}
 	b->nevents++;
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include "batch.h"
 #include "conf.h"
 #include "filter.h"
+#include "ratelimit.h"
 #include "redact.h"
 #include "parser.h"
 #include "sink.h"
@@ -20,6 +21,7 @@ struct pipeline_stats {
 	uint64_t filtered;	/* below the level, or not passing the filters */
 	uint64_t parse_errors;	/* lines no parser took */
 	uint64_t truncated;	/* lines cut at the maximum length */
+	uint64_t rate_limited;	/* dropped by a source's rate limit */
 	uint64_t batches_failed;
 	uint64_t events_failed;	/* in batches some sink did not take */
 };
@@ -90,6 +92,8 @@ struct pipeline_input {
 	struct auto_state *learn;	/* what auto learnt of this input, or NULL */
 	const struct conf_strmap *labels;
 	struct ack_stream *ack;
+	struct ratelimit *limit;	/* the source's, or NULL */
+	int internal;		/* the agent's own events (metrics, alerts, summaries): not traffic */
 };
 
 /*

@@ -29,9 +29,38 @@ source_input_init(struct source *s, struct tail_file *f)
 	f->in.opts = &s->popts;
 	f->in.labels = &s->conf.labels;
 	f->in.learn = &f->learn;
+	f->in.limit = s->conf.rate_limit.rate > 0 ? &s->limit : NULL;
 	/* What was learnt may be of another format: learn again. */
 	memset(&f->learn, 0, sizeof f->learn);
 	multiline_init(&f->ml, &s->conf.multiline, s->conf.format == &parser_cri);
+}
+
+/* The token bucket from conf.rate_limit; the summaries go out as the source's events. */
+static void
+source_limit_init(struct source *s)
+{
+	const struct conf_ratelimit *c = &s->conf.rate_limit;
+
+	ratelimit_init(&s->limit, c->rate, (double)c->burst, c->keep);
+	s->limit_in.name = s->name;
+	s->limit_in.format = &parser_json;
+	s->limit_in.labels = &s->conf.labels;
+	s->limit_in.internal = 1;
+}
+
+/* What the rate limit dropped, as one event, when due (every_ns 0: now, if anything). */
+static void
+source_limit_summary(struct source *s, int64_t every_ns)
+{
+	int64_t mono = (int64_t)uv_now(s->env->loop) * 1000000;
+
+	if (s->conf.rate_limit.rate <= 0 ||
+	    !ratelimit_summary(&s->limit, mono, timefmt_now_ns(), every_ns, &s->limit_out))
+		return;
+	log_warn("source %s: %.*s", s->name, (int)s->limit_out.len - 1, s->limit_out.p);
+	pipeline_line(s->env->pipe, &s->limit_in, s->limit_out.p, s->limit_out.len - 1, 0,
+	    timefmt_now_ns(), 0);
+	buf_clear(&s->limit_out);
 }
 
 struct source *
@@ -45,6 +74,8 @@ source_new(struct source_env *env, const struct conf_source *c)
 	s->name = xstrdup(c->name ? c->name : c->path);
 	s->is_stdin = strcmp(c->path, "-") == 0;
 	s->is_glob = !s->is_stdin && strpbrk(c->path, "*?[") != NULL;
+	buf_init(&s->limit_out, 1 << 20);
+	source_limit_init(s);
 	return s;
 }
 
@@ -256,6 +287,7 @@ source_tick_cb(uv_timer_t *t)
 
 	if (s->stopping || s->ended)
 		return;
+	source_limit_summary(s, s->conf.rate_limit.summary_ms * 1000000);
 	/* Standard input has no path to stat or glob: only its timeouts apply. */
 	if (s->is_stdin)
 		scan = 0;
@@ -408,11 +440,13 @@ source_update(struct source *s, const struct conf_source *c)
 		multiline_flush(&f->ml, source_file_line, f);
 		multiline_free(&f->ml);
 	}
+	source_limit_summary(s, 0);
 	pipeline_flush(s->env->pipe);
 	conf_source_free(&s->conf);
 	conf_source_copy(&s->conf, c);
 	free(s->name);
 	s->name = xstrdup(c->name ? c->name : c->path);
+	source_limit_init(s);
 	s->env->pipe->name_src = NULL;
 	parser_opts_from_conf(&s->conf.parse, &s->popts);
 	for (f = s->files; f != NULL; f = f->next) {
@@ -437,6 +471,7 @@ source_handle_closed(uv_handle_t *h)
 	free(s->watch_dirs);
 	s->on_closed(s);
 	conf_source_free(&s->conf);
+	buf_free(&s->limit_out);
 	free(s->name);
 	free(s);
 }
@@ -462,6 +497,7 @@ source_stop(struct source *s, void (*on_closed)(struct source *))
 	while (s->files != NULL)
 		tail_free(s->files, flush);
 	s->stdin_file = NULL;
+	source_limit_summary(s, 0);	/* no drop goes unsaid */
 	pipeline_flush(s->env->pipe);
 	s->open_handles++;	/* ours, until every close is started */
 	for (i = 0; i < s->nwatches; i++)

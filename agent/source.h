@@ -76,6 +76,9 @@ struct source {
 	int is_stdin;
 	struct tail_file *files;
 	unsigned nfiles;
+	struct ratelimit limit;	/* shared by its files */
+	struct pipeline_input limit_in;	/* its summaries: the source's name and labels */
+	struct buf limit_out;
 	uv_timer_t tick;	/* stat, glob, timeouts */
 	uv_timer_t kick;	/* go on reading on the next loop turn */
 	uv_fs_event_t **watches;	/* one per directory, inotify mode */
