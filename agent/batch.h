@@ -31,6 +31,7 @@ struct batch {
 	unsigned nmarks, marks_cap;
 	struct ack_stream *last_stream;	/* the stream marks[nmarks - 1] is of */
 	int64_t born_ns;	/* when its first line was read */
+	uint64_t born_mono_ms;	/* the same on the loop's monotonic clock, for waits */
 	unsigned unmarked;	/* lines from inputs without offsets (stdin, the agent's own) */
 };
 

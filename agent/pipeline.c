@@ -78,7 +78,7 @@ pipeline_flush_cb(uv_check_t *h)
 
 	if (p->cur != NULL && p->cur->nevents > 0 && !p->closing &&
 	    (hold = pipeline_hold_ms(p)) > 0 &&
-	    (waited = (timefmt_now_ns() - p->cur->born_ns) / 1000000) < hold) {
+	    (waited = (int64_t)(uv_now(p->loop) - p->cur->born_mono_ms)) < hold) {
 		if (!uv_is_active((uv_handle_t *)&p->hold))
 			uv_timer_start(&p->hold, pipeline_hold_cb, (uint64_t)(hold - waited), 0);
 		return;
@@ -375,6 +375,8 @@ pipeline_line(struct pipeline *p, const struct pipeline_input *in,
 		if (p->cur == NULL) {
 			p->cur = pipeline_batch_get(p);
 			p->cur->born_ns = recv_ns;
+			/* A wall clock stepped back must not hold a batch for an hour. */
+			p->cur->born_mono_ms = uv_now(p->loop);
 		}
 		if (pipeline_parse(p, in, line, n, flags, recv_ns) == 0)
 			break;
