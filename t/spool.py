@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""spool.py DIR [--damage]: what an http sink's spool holds, read independently
+"""spool.py DIR [--damage | --dump]: what an http sink's spool holds, read independently
 of the agent (its record format: "LGS1", u32 body length, u32 events, u32 CRC,
 u16 key length, u16 flags, u32 zero, key, body; little-endian).
 
 Prints "records N events M bytes B". With --damage, flips one byte inside the
 body of the middle record of the first segment and prints that record's
-"events E key K" instead."""
+"events E key K" instead. With --dump, writes every record's body, gunzipped
+when it is gzip, to stdout."""
 import os, struct, sys, zlib
 
 def records(path):
@@ -33,6 +34,15 @@ if "--damage" in sys.argv:
         f.seek(off + size - 5)
         f.write(bytes([b[0] ^ 0xff]))
     print("events %d key %s" % (nev, key))
+    sys.exit(0)
+if "--dump" in sys.argv:
+    for s in segs:
+        data = open(os.path.join(d, s), "rb").read()
+        for off, size, nev, key, flags in records(os.path.join(d, s)):
+            body = data[off + size - (size - 24 - len(key.encode())):off + size]
+            if body[:2] == b"\x1f\x8b":
+                body = zlib.decompress(body, 47)
+            sys.stdout.buffer.write(body)
     sys.exit(0)
 n = ev = by = 0
 for s in segs:

@@ -1,5 +1,6 @@
 #!/bin/sh
-# t7000-redact: a corpus of secrets in every position never reaches an output: stdout, pretty text, a file sink, the summary, the agent's log.
+# t7000-redact: a corpus of secrets in every position never reaches an output: stdout, pretty text, a file sink,
+# an http collector, its spool and dead-letter file, /metrics, the summary, the agent's log.
 . "${T_SRC:-$(dirname "$0")/..}/t/lib.sh"
 
 log=$T_TMP/app.log
@@ -98,4 +99,36 @@ t_ok 'a pattern that is no regex: refused at load, with where' '
 	! "$LOGAGENT" -c $T_TMP/c.conf --check-config >$T_TMP/c.out 2>&1 &&
 	cat $T_TMP/c.out && grep -q "pipeline.*redact.patterns\[0\].*not a valid regular expression" $T_TMP/c.out
 '
+
+# An http sink: one batch refused (400: the dead-letter file), the rest
+# spooled while the collector fails, then delivered; /metrics scraped.
+t_need "$T_RIGS/http-sink-up.sh" "shared/rigs/http-sink-up.sh (set T_RIGS)"
+trap '"$T_RIGS/rig-down.sh" $T_TMP/sink >/dev/null 2>&1; t_cleanup' EXIT
+"$T_RIGS/http-sink-up.sh" $T_TMP/sink >/dev/null
+S=$(cat $T_TMP/sink/url)
+PORT=$(free_port)
+curl -fsS -X POST --data-binary '[{"status":400},{"status":503,"count":-1}]' "$S/_faults" >/dev/null
+cat >$T_TMP/h.conf <<EOC
+{ "state_dir": "$T_TMP/hstate", "log_level": "debug",
+  "pipeline": { "redact": { "patterns": ["ssn=[0-9]{3}-[0-9]{2}-[0-9]{4}"] } },
+  "metrics": { "listen": "127.0.0.1:$PORT", "group_by": ["source", "route", "path", "msg"] },
+  "sources": [{ "path": "$log", "start_at": "beginning" }],
+  "sinks": [{ "type": "http", "url": "$S/ingest", "retry_base": "100ms", "retry_max": "300ms",
+              "batch": {"max_events": 5, "max_age_ms": 100} }] }
+EOC
+t_agent -c $T_TMP/h.conf
+t_ok 'an http sink: no secret in its spool, its dead-letter file, /metrics, the collector, the log' '
+	t_wait_for "ls $T_TMP/hstate/deadletter/* >/dev/null 2>&1" 10 &&
+	t_wait_for "python3 $T_SRC/t/spool.py $T_TMP/hstate/spool/http | grep -q \"events $((nlines - 5)) \"" 10 &&
+	python3 $T_SRC/t/spool.py $T_TMP/hstate/spool/http --dump >$T_TMP/spool.out &&
+	test "$(wc -l <$T_TMP/spool.out)" = $((nlines - 5)) &&
+	curl -fsS "http://127.0.0.1:$PORT/metrics" >$T_TMP/metrics.out &&
+	grep -q "^logagent_requests_total{source=" $T_TMP/metrics.out &&
+	curl -fsS -X DELETE "$S/_faults" >/dev/null &&
+	t_wait_for "test \$(t_lines $T_TMP/sink/events.ndjson) -ge $((nlines - 5))" 15 &&
+	test "$(cat $T_TMP/hstate/deadletter/* | wc -l)" = 5 &&
+	none $T_TMP/spool.out $T_TMP/hstate/deadletter/* $T_TMP/metrics.out $T_TMP/sink/events.ndjson \
+	    $T_TMP/sink/requests.ndjson $T_TMP/err
+'
+t_stop_agent TERM
 t_done
