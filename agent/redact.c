@@ -382,6 +382,46 @@ static const unsigned char rd_pre[256] = {
 /* What rd_look saw: which rules have anything to look at. */
 enum { RDT_WORD = 1, RDT_KV = 2, RDT_AT = 4 };
 
+#ifdef __SSE2__
+/* Set bits of a 16-bit mask (baseline x86-64 has no popcnt; libgcc's is a call). */
+static const unsigned char rd_bits8[256] = {
+#define RD_B2(n)	n, n + 1, n + 1, n + 2
+#define RD_B4(n)	RD_B2(n), RD_B2(n + 1), RD_B2(n + 1), RD_B2(n + 2)
+#define RD_B6(n)	RD_B4(n), RD_B4(n + 1), RD_B4(n + 1), RD_B4(n + 2)
+	RD_B6(0), RD_B6(1), RD_B6(1), RD_B6(2)
+#undef RD_B2
+#undef RD_B4
+#undef RD_B6
+};
+#define RD_BITS16(x)	((unsigned)rd_bits8[(x) & 255] + rd_bits8[((x) >> 8) & 255])
+
+/* rd_pre's flags of the 16 bytes in v, in one go; *dig gets the digits' bit mask. */
+static inline unsigned
+rd_look16(__m128i v, unsigned *dig)
+{
+	const __m128i d0 = _mm_set1_epi8('0' - 1), d9 = _mm_set1_epi8('9' + 1);
+	unsigned flags = 0;
+
+	/* Bytes past ASCII are negative as signed: the sign bit is in v itself. */
+	if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('A')),
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8('B'))), _mm_or_si128(_mm_cmpeq_epi8(v,
+	    _mm_set1_epi8('J')), v))) != 0)
+		flags |= RD_P_HIT;
+	if (_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('=')),
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8(':')))) != 0)
+		flags |= RD_P_KV;
+	if (_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('@'))) != 0)
+		flags |= RD_P_AT;
+	if (_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('b'))) != 0)
+		flags |= RD_P_B;
+	if (_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' '))) != 0)
+		flags |= RD_P_SPACE;
+	*dig = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(v, d0),
+	    _mm_cmplt_epi8(v, d9)));
+	return flags;
+}
+#endif
+
 static unsigned
 rd_look(const char *p, size_t n)
 {
@@ -389,31 +429,30 @@ rd_look(const char *p, size_t n)
 	size_t i = 0;
 
 #ifdef __SSE2__
-	/* Sixteen bytes at a time where every x86-64 can. */
 	{
-		const __m128i cA = _mm_set1_epi8('A'), cB = _mm_set1_epi8('B'),
-		    cJ = _mm_set1_epi8('J'), ceq = _mm_set1_epi8('='), ccol = _mm_set1_epi8(':'),
-		    cat = _mm_set1_epi8('@'), cb = _mm_set1_epi8('b'), csp = _mm_set1_epi8(' '),
-		    d0 = _mm_set1_epi8('0' - 1), d9 = _mm_set1_epi8('9' + 1);
-		__m128i v, dig;
+		unsigned dig;
+		uint64_t lo, hi;
 
-		for (; i + 16 <= n; i += 16) {
-			v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-			/* Bytes past ASCII are negative as signed: the sign bit is in v itself. */
-			if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, cA),
-			    _mm_cmpeq_epi8(v, cB)), _mm_or_si128(_mm_cmpeq_epi8(v, cJ), v))) != 0)
-				flags |= RD_P_HIT;
-			if (_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, ceq),
-			    _mm_cmpeq_epi8(v, ccol))) != 0)
-				flags |= RD_P_KV;
-			if (_mm_movemask_epi8(_mm_cmpeq_epi8(v, cat)) != 0)
-				flags |= RD_P_AT;
-			dig = _mm_and_si128(_mm_cmpgt_epi8(v, d0), _mm_cmplt_epi8(v, d9));
-			digits += (unsigned)__builtin_popcount((unsigned)_mm_movemask_epi8(dig));
-			if (_mm_movemask_epi8(_mm_cmpeq_epi8(v, cb)) != 0)
-				flags |= RD_P_B;
-			if (_mm_movemask_epi8(_mm_cmpeq_epi8(v, csp)) != 0)
-				flags |= RD_P_SPACE;
+		if (n >= 16) {
+			for (; i + 16 <= n; i += 16) {
+				flags |= rd_look16(_mm_loadu_si128((const __m128i *)(const void *)
+				    (p + i)), &dig);
+				digits += RD_BITS16(dig);
+			}
+			if (i < n) {
+				/* The last 16 bytes again, its digits past i only: no scalar tail. */
+				flags |= rd_look16(_mm_loadu_si128((const __m128i *)(const void *)
+				    (p + n - 16)), &dig);
+				digits += RD_BITS16(dig >> (16 - (n - i)));
+				i = n;
+			}
+		} else if (n >= 8) {
+			/* Two 8-byte loads that overlap cover 8 to 15 bytes in one register. */
+			memcpy(&lo, p, 8);
+			memcpy(&hi, p + n - 8, 8);
+			flags |= rd_look16(_mm_set_epi64x((long long)hi, (long long)lo), &dig);
+			digits += RD_BITS16((dig & 0xff) | ((dig >> 8) >> (16 - n)) << 8);
+			i = n;
 		}
 	}
 #endif
@@ -678,13 +717,20 @@ redact_event(struct redactor *r, struct arena *a, struct event *ev)
 	unsigned i, k;
 	uint64_t h;
 	char *o;
-	int rc;
+	int rc, clean;
 
 	if (!c->enabled)
 		return 0;
-	if ((rc = rd_value(r, a, &ev->message, 0)) < 0)
+	/*
+	 * A message with nothing any rule could start on vouches for every
+	 * value cut from it (an access log's path from its request line): a
+	 * part holds no trigger its whole lacks. User regexes have none.
+	 */
+	clean = r->nre == 0 && (ev->message.n < 5 || rd_look(ev->message.p, ev->message.n) == 0);
+	if (!clean && (rc = rd_value(r, a, &ev->message, 0)) < 0)
 		return rc;
-	r->values += (uint64_t)rc;
+	if (!clean)
+		r->values += (uint64_t)rc;
 	for (i = 0, k = 0; i < ev->nfields; i++) {
 		f = &ev->fields[i];
 		if (c->drop_fields.n > 0 && rd_listed(&c->drop_fields, f->key)) {
@@ -706,8 +752,10 @@ redact_event(struct redactor *r, struct arena *a, struct event *ev)
 			f->val = redact_mask[REDACT_SECRET];
 			f->type = FIELD_STRING;
 			r->values++;
-		} else if (f->type == FIELD_STRING || f->type == FIELD_RAW ||
-		    (f->type == FIELD_NUMBER && f->val.n >= 13)) {
+		} else if ((f->type == FIELD_STRING || f->type == FIELD_RAW ||
+		    (f->type == FIELD_NUMBER && f->val.n >= 13)) &&
+		    !(clean && f->val.p >= ev->message.p &&
+		    f->val.p + f->val.n <= ev->message.p + ev->message.n)) {
 			/* Raw JSON and numbers go whole: a part replaced would not parse. */
 			if ((rc = rd_value(r, a, &f->val, f->type != FIELD_STRING)) < 0)
 				return rc;
