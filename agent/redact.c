@@ -649,14 +649,18 @@ redact_free(struct redactor *r)
 static int
 rd_secret_field(struct redactor *r, struct slice key)
 {
-	struct redact_name *e;
+	struct redact_name *e, *set;
 
 	if (key.n == 0 || key.n > sizeof e->key)
 		return redact_secret_name(key.p, key.n);
-	e = &r->names[(key.n * 31 + (unsigned char)key.p[0] * 7 +
-	    (unsigned char)key.p[key.n - 1]) % (sizeof r->names / sizeof r->names[0])];
-	if (e->n == key.n && bytes_eq(e->key, key.p, key.n))
-		return e->secret;
+	/* Two ways a set: the newest in front, the one it pushed out behind. */
+	set = &r->names[(key.n * 31 + (unsigned char)key.p[0] * 7 +
+	    (unsigned char)key.p[key.n - 1]) % (sizeof r->names / sizeof r->names[0] / 2) * 2];
+	for (e = set; e < set + 2; e++)
+		if (e->n == key.n && bytes_eq(e->key, key.p, key.n))
+			return e->secret;
+	set[1] = set[0];
+	e = set;
 	e->n = (unsigned char)key.n;
 	memcpy(e->key, key.p, key.n);
 	e->secret = (unsigned char)redact_secret_name(key.p, key.n);

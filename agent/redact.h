@@ -50,7 +50,7 @@ struct redactor {
 		unsigned char n;	/* 0: empty */
 		unsigned char secret;
 		char key[30];
-	} names[64];
+	} names[128];	/* 64 sets of two */
 };
 
 /*
