@@ -104,6 +104,8 @@ observe_send_pending(struct observe *o)
 	int64_t now = timefmt_now_ns();
 	char *p, *nl, *end;
 
+	if (o->pending.len == 0)
+		return;		/* and pending.p may be NULL: no arithmetic on it */
 	for (p = o->pending.p, end = p + o->pending.len; p < end; p = nl + 1) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		pipeline_line(o->pipe, &o->input, p, (size_t)(nl - p), 0, now, 0);
