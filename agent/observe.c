@@ -347,7 +347,7 @@ observe_slo_health(const struct observe *o, struct buf *out)
 	int first;
 
 	buf_puts(out, ",\"slos\":[");
-	for (s = o->slos.v; s < o->slos.v + o->slos.n; s++) {
+	for (s = o->slos.v; o->slos.n > 0 && s < o->slos.v + o->slos.n; s++) {
 		slo_minutes_name(s->win[0].minutes, win, sizeof win);
 		buf_puts(out, s == o->slos.v ? "{\"name\":" : ",{\"name\":");
 		esc_json_string(out, s->name, strlen(s->name));

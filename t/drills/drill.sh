@@ -24,6 +24,11 @@ metric() {
 	curl -fsS "http://127.0.0.1:$PORT/metrics" 2>/dev/null |
 	    awk -v n="$1" 'index($0, n " ") == 1 { print $NF; found = 1 } END { if (!found) print "none" }'
 }
+# drill_asan: true when the agent is built with AddressSanitizer (its shadow
+# memory makes RSS figures meaningless, and it must be the first library loaded).
+drill_asan() {
+	grep -aq __asan_init "$LOGAGENT"
+}
 drill_exact() {
 	seq 1 "$1" >$D/drill.want && t_exact $D/drill.want "$2"
 }
