@@ -16,43 +16,16 @@ evclock_init(struct evclock *c, int event, int live, int64_t lateness_ns)
 }
 
 int64_t
-evclock_event(struct evclock *c, const struct event *ev, int64_t recv_ns,
-    uint64_t mono_ns)
-{
-	int64_t t;
-
-	if (!c->event) {
-		if (recv_ns > c->now)
-			c->now = recv_ns;
-		return c->now;
-	}
-	if (ev->flags & EVENT_TIME_RECV)
-		t = c->now != 0 ? c->now : recv_ns;
-	else
-		t = ev->time_ns;
-	if (c->live && t > recv_ns + c->lateness) {
-		/* A clock ahead of ours (or a misread date) must not end windows early. */
-		c->future++;
-		t = recv_ns;
-	}
-	if (t > c->now) {
-		c->now = t;
-		c->moved_mono = mono_ns;
-	} else if (t < c->now - c->lateness) {
-		c->late++;
-		return -1;
-	}
-	return t;
-}
-
-int64_t
 evclock_tick(struct evclock *c, int64_t wall_ns, uint64_t mono_ns)
 {
+	if (c->moved || c->moved_mono == 0) {
+		/* Moved since the last tick (or the first tick: a grace to read the first lines). */
+		c->moved_mono = mono_ns;
+		c->moved = 0;
+	}
 	if (!c->event) {
 		if (wall_ns > c->now)
 			c->now = wall_ns;
-	} else if (c->live && c->moved_mono == 0) {
-		c->moved_mono = mono_ns;	/* the first tick: a grace to read the first lines */
 	} else if (c->live && mono_ns - c->moved_mono >= (uint64_t)EVCLOCK_IDLE_NS) {
 		/*
 		 * Quiet: time passes as the monotonic clock says, and a clock

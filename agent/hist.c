@@ -15,6 +15,16 @@ hist_init(struct hist *h)
 	h->min = UINT64_MAX;
 }
 
+void
+hist_clear(struct hist *h)
+{
+	if (h->count > 0)
+		memset(&h->b[hist_bucket(h->min)], 0,
+		    (hist_bucket(h->max) - hist_bucket(h->min) + 1) * sizeof h->b[0]);
+	h->count = h->sum = h->max = 0;
+	h->min = UINT64_MAX;
+}
+
 uint64_t
 hist_bucket_low(unsigned i)
 {
@@ -85,14 +95,19 @@ hist_compact(const struct hist *h, struct hist_sparse *out)
 {
 	unsigned i, n = 0;
 
+	unsigned lo, hi;
+
 	memset(out, 0, sizeof *out);
 	out->min = UINT64_MAX;
 	if (h->count == 0)
 		return;
-	for (i = 0; i < HIST_BUCKETS; i++)
+	/* Only the buckets between the least and the greatest value can be set. */
+	lo = hist_bucket(h->min);
+	hi = hist_bucket(h->max);
+	for (i = lo; i <= hi; i++)
 		n += h->b[i] != 0;
 	out->e = xcalloc(n, sizeof *out->e);
-	for (i = 0; i < HIST_BUCKETS; i++)
+	for (i = lo; i <= hi; i++)
 		if (h->b[i] != 0)
 			out->e[out->n++] = (struct hist_entry){ (uint16_t)i, h->b[i] };
 	out->count = h->count;
@@ -126,6 +141,18 @@ hist_sparse_merge(struct hist_sparse *into, const struct hist_sparse *from)
 
 	if (from->count == 0)
 		return;
+	if (into->count == 0) {
+		/* A slot's first tick (every tick, for a 1m window): a copy will do. */
+		free(into->e);
+		into->e = xmalloc((size_t)from->n * sizeof *e);
+		memcpy(into->e, from->e, (size_t)from->n * sizeof *e);
+		into->n = from->n;
+		into->count = from->count;
+		into->sum = from->sum;
+		into->min = from->min;
+		into->max = from->max;
+		return;
+	}
 	/* Both are sorted by bucket: one pass, like merging two sorted lists. */
 	e = xcalloc((size_t)into->n + from->n, sizeof *e);
 	while (a < into->n || b < from->n) {

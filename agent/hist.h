@@ -40,6 +40,8 @@ struct hist_sparse {
 };
 
 void	hist_init(struct hist *h);
+/* Empty again, touching only the buckets between min and max (the only ones set). */
+void	hist_clear(struct hist *h);
 
 /* Inline: it is on the path of every latency. */
 static inline unsigned

@@ -400,8 +400,9 @@ metrics_series(struct metrics *m, const struct slice *v, uint32_t h)
 }
 
 /* What a request event carries, found in one pass over its fields. */
-void
-metrics_request(const struct event *ev, struct metrics_req *r)
+/* Inline in metrics_observe, where every event comes; metrics_request for the others. */
+static inline void
+metrics_req_read(const struct event *ev, struct metrics_req *r)
 {
 	const struct field *f;
 	unsigned i, k, found;
@@ -512,8 +513,8 @@ metrics_values(struct metrics *m, const struct event *ev, const struct metrics_r
  * the parsers leave ("0.021219": digits, a point, up to six decimals) is
  * read here in one pass; any other goes the general way.
  */
-int
-metrics_latency_us(const char *p, size_t n, int64_t *us)
+static inline int
+metrics_us(const char *p, size_t n, int64_t *us)
 {
 	uint64_t v = 0;
 	size_t i = 0, frac = 0;
@@ -551,7 +552,7 @@ metrics_observe(struct metrics *m, const struct event *ev, int64_t now)
 	if (now < m->tick_start || now >= m->tick_start + METRICS_TICK_NS ||
 	    m->tick_start == 0)
 		metrics_advance(m, now);
-	metrics_request(ev, &r);
+	metrics_req_read(ev, &r);
 	s = metrics_series(m, v, metrics_values(m, ev, &r, v, route, class));
 	s->events++;
 	is_err = r.code != 0 ? r.code >= m->error_status : ev->level >= LEVEL_ERROR;
@@ -563,7 +564,7 @@ metrics_observe(struct metrics *m, const struct event *ev, int64_t now)
 		s->errors++;
 		s->cur_errors++;
 	}
-	if (r.latency.n == 0 || metrics_latency_us(r.latency.p, r.latency.n, &us) != 0)
+	if (r.latency.n == 0 || metrics_us(r.latency.p, r.latency.n, &us) != 0)
 		return;
 	for (i = 0; i < m->nbuckets && (uint64_t)us > m->bucket_us[i]; i++)
 		;
@@ -616,7 +617,7 @@ metrics_close_tick(struct metrics *m, int64_t end)
 		}
 		if (sp.count > 0) {
 			hist_sparse_free(&sp);
-			hist_init(s->cur);
+			hist_clear(s->cur);
 		}
 		s->cur_requests = s->cur_errors = 0;
 	}
@@ -816,4 +817,16 @@ metrics_routes(struct metrics *m, unsigned w, int64_t now, struct metrics_route 
 	}
 	free(all);
 	return got;
+}
+
+void
+metrics_request(const struct event *ev, struct metrics_req *r)
+{
+	metrics_req_read(ev, r);
+}
+
+int
+metrics_latency_us(const char *p, size_t n, int64_t *us)
+{
+	return metrics_us(p, n, us);
 }

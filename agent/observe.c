@@ -24,12 +24,12 @@ observe_event(void *arg, const struct event *ev, const struct pipeline_input *in
 
 	if (in->internal)
 		return;		/* our own metrics, alert and summary events are not traffic */
-	t = evclock_event(&o->clock, ev, recv_ns, uv_now(o->loop) * 1000000);
+	t = evclock_event(&o->clock, ev, recv_ns);
 	if (o->first_ns == 0)
 		o->first_ns = o->clock.now;
 	/* Counters count every event; a late one lands in the window being filled. */
 	metrics_observe(&o->m, ev, o->clock.now);
-	if (t >= 0)
+	if (t >= 0 && o->slos.n > 0)
 		slos_observe(&o->slos, ev, t);
 	o->levels[(unsigned)ev->level < LEVEL_COUNT ? ev->level : LEVEL_INFO]++;
 	if (ev->level >= LEVEL_ERROR)
