@@ -51,7 +51,7 @@ nlines=$(wc -l <"$log")
 cat >$T_TMP/a.conf <<EOF
 { "state_dir": "$T_TMP/state", "log_level": "debug",
   "pipeline": { "redact": { "patterns": ["ssn=[0-9]{3}-[0-9]{2}-[0-9]{4}"], "hash_fields": ["user"], "hash_key": "t7000" } },
-  "metrics": { "listen": "" },
+  "metrics": { "listen": "", "events": false },
   "sources": [{ "path": "$log", "start_at": "beginning" }],
   "sinks": [{ "type": "stdout" },
             { "type": "file", "path": "$T_TMP/sink/out.jsonl.gz" }] }
@@ -111,7 +111,7 @@ curl -fsS -X POST --data-binary '[{"status":400},{"status":503,"count":-1}]' "$S
 cat >$T_TMP/h.conf <<EOC
 { "state_dir": "$T_TMP/hstate", "log_level": "debug",
   "pipeline": { "redact": { "patterns": ["ssn=[0-9]{3}-[0-9]{2}-[0-9]{4}"] } },
-  "metrics": { "listen": "127.0.0.1:$PORT", "group_by": ["source", "route", "path", "msg"] },
+  "metrics": { "listen": "127.0.0.1:$PORT", "events": false, "group_by": ["source", "route", "path", "msg"] },
   "sources": [{ "path": "$log", "start_at": "beginning" }],
   "sinks": [{ "type": "http", "url": "$S/ingest", "retry_base": "100ms", "retry_max": "300ms",
               "batch": {"max_events": 5, "max_age_ms": 100} }] }
