@@ -62,7 +62,7 @@ static const struct conf_option conf_metrics_options[] = {
 	{ NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, NULL },
 };
 
-static const char *const conf_slo_types[] = { "availability", "latency", "freshness", NULL };
+const char *const conf_slo_types[] = { "availability", "latency", "freshness", NULL };
 
 static const struct conf_option conf_slo_options[] = {
 	{ "name", CONF_STRING, NULL, OPT(conf_slo, name), 0, 0, NULL, CONF_REQUIRED,

@@ -248,5 +248,7 @@ int	conf_parse_ms(const char *s, long long *out);
 
 /* The level names, for CONF_ENUM options that take a level. */
 extern const char *const conf_level_choices[];
+/* Names of SLO_AVAILABILITY, SLO_LATENCY, SLO_FRESHNESS, as the config writes them. */
+extern const char *const conf_slo_types[];
 
 #endif

@@ -540,6 +540,15 @@ general:
 void
 metrics_observe(struct metrics *m, const struct event *ev, int64_t now)
 {
+	struct metrics_req r;
+
+	metrics_observe_req(m, ev, now, &r);
+}
+
+void
+metrics_observe_req(struct metrics *m, const struct event *ev, int64_t now,
+    struct metrics_req *rp)
+{
 	struct slice v[METRICS_MAX_GROUP];
 	char route[METRICS_VALUE_MAX + 1], class[3];
 	struct metrics_req r;
@@ -553,6 +562,7 @@ metrics_observe(struct metrics *m, const struct event *ev, int64_t now)
 	    m->tick_start == 0)
 		metrics_advance(m, now);
 	metrics_req_read(ev, &r);
+	*rp = r;
 	s = metrics_series(m, v, metrics_values(m, ev, &r, v, route, class));
 	s->events++;
 	is_err = r.code != 0 ? r.code >= m->error_status : ev->level >= LEVEL_ERROR;

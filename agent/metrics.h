@@ -113,6 +113,11 @@ void	metrics_free(struct metrics *m);
  */
 void	metrics_observe(struct metrics *m, const struct event *ev, int64_t now);
 
+/* The same, leaving in *r the request fields it read, for whoever reads them next (SLOs). */
+struct metrics_req;
+void	metrics_observe_req(struct metrics *m, const struct event *ev, int64_t now,
+	    struct metrics_req *r);
+
 /* Let time pass: close ticks and slots, end windows. */
 void	metrics_advance(struct metrics *m, int64_t now);
 

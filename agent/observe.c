@@ -20,6 +20,7 @@ observe_event(void *arg, const struct event *ev, const struct pipeline_input *in
     int64_t recv_ns)
 {
 	struct observe *o = arg;
+	struct metrics_req r;
 	int64_t t;
 
 	if (in->internal)
@@ -28,9 +29,9 @@ observe_event(void *arg, const struct event *ev, const struct pipeline_input *in
 	if (o->first_ns == 0)
 		o->first_ns = o->clock.now;
 	/* Counters count every event; a late one lands in the window being filled. */
-	metrics_observe(&o->m, ev, o->clock.now);
+	metrics_observe_req(&o->m, ev, o->clock.now, &r);
 	if (t >= 0 && o->slos.n > 0)
-		slos_observe(&o->slos, ev, t);
+		slos_observe_req(&o->slos, ev, &r, t);
 	o->levels[(unsigned)ev->level < LEVEL_COUNT ? ev->level : LEVEL_INFO]++;
 	if (ev->level >= LEVEL_ERROR)
 		errgroups_add(&o->eg, ev->message.p, ev->message.n, ev->level, recv_ns);
@@ -73,7 +74,6 @@ static void
 observe_alert(void *arg, const struct slo *s, const struct slo_alert *a,
     int64_t at_ns, double burn_long, double burn_short)
 {
-	static const char *const types[] = { "availability", "latency", "freshness" };
 	struct observe *o = arg;
 	char t[TIMEFMT_MAX], msg[512], win[16];
 	double left = slo_budget_left(s);
@@ -91,7 +91,7 @@ observe_alert(void *arg, const struct slo *s, const struct slo_alert *a,
 	buf_printf(&o->pending, ",\"slo_type\":\"%s\",\"state\":\"%s\",\"severity\":\"%s\","
 	    "\"objective\":%.6g,\"burn_rate_threshold\":%.6g,\"long_window\":\"%s\","
 	    "\"short_window\":\"%s\",\"burn_rate_long\":%.6g,\"burn_rate_short\":%.6g,"
-	    "\"error_budget_left\":%.6g,\"sli\":%.6g}\n", types[s->type],
+	    "\"error_budget_left\":%.6g,\"sli\":%.6g}\n", conf_slo_types[s->type],
 	    a->firing ? "firing" : "resolved", a->severity, s->objective, a->rate,
 	    a->long_name, a->short_name, burn_long, burn_short, left, slo_value(s));
 	log_msg(a->firing ? LEVEL_WARN : LEVEL_INFO, "%s (at %s)", msg, t);
@@ -344,12 +344,14 @@ observe_slo_health(const struct observe *o, struct buf *out)
 	const struct slo *s;
 	const struct slo_alert *a;
 	char win[16];
+	unsigned i;
 	int first;
 
 	buf_puts(out, ",\"slos\":[");
-	for (s = o->slos.v; o->slos.n > 0 && s < o->slos.v + o->slos.n; s++) {
+	for (i = 0; i < o->slos.n; i++) {
+		s = &o->slos.v[i];
 		slo_minutes_name(s->win[0].minutes, win, sizeof win);
-		buf_puts(out, s == o->slos.v ? "{\"name\":" : ",{\"name\":");
+		buf_puts(out, i == 0 ? "{\"name\":" : ",{\"name\":");
 		esc_json_string(out, s->name, strlen(s->name));
 		buf_printf(out, ",\"objective\":%.6g,\"window\":\"%s\",\"sli\":%.6g,"
 		    "\"error_budget_left\":%.6g,\"events\":%llu,\"firing\":[",

@@ -284,11 +284,7 @@ slo_advance(struct slos *ss, struct slo *s, int64_t minute)
 		memset(s->ring, 0, (size_t)s->ring_n * sizeof *s->ring);
 		for (w = 0; w < s->nwin; w++)
 			s->win[w].good = s->win[w].total = 0;
-		s->open_min = minute - 1;
-		slo_close(ss, s, s->open_min);	/* the alerts see the empty windows */
-		memset(slo_slot(s, minute), 0, sizeof s->ring[0]);
-		s->open_min = minute;
-		return;
+		s->open_min = minute - 1;	/* the loop closes it: alerts see the empty windows */
 	}
 	while (s->open_min < minute) {
 		slo_close(ss, s, s->open_min);
@@ -335,15 +331,24 @@ void
 slos_observe(struct slos *ss, const struct event *ev, int64_t t)
 {
 	struct metrics_req r;
+
+	if (ss->n == 0)
+		return;
+	metrics_request(ev, &r);
+	slos_observe_req(ss, ev, &r, t);
+}
+
+void
+slos_observe_req(struct slos *ss, const struct event *ev, const struct metrics_req *rq,
+    int64_t t)
+{
+	const struct metrics_req r = *rq;
 	struct slo *s;
 	uint32_t *slot;
 	int64_t minute = t / SLO_MINUTE_NS, us;
 	unsigned i;
 	int good;
 
-	if (ss->n == 0)
-		return;
-	metrics_request(ev, &r);
 	for (i = 0; i < ss->n; i++) {
 		s = &ss->v[i];
 		if (s->source != NULL && !slo_source_matches(s, ev))

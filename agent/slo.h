@@ -67,6 +67,10 @@ void	slos_free(struct slos *ss);
 
 /* Count ev at time t (never older than the clock less the lateness). */
 void	slos_observe(struct slos *ss, const struct event *ev, int64_t t);
+/* The same with ev's request fields already read (metrics_observe_req). */
+struct metrics_req;
+void	slos_observe_req(struct slos *ss, const struct event *ev,
+	    const struct metrics_req *r, int64_t t);
 
 /* Close every minute before the one holding now; alerts are judged at each close. */
 void	slos_advance(struct slos *ss, int64_t now);
