@@ -28,4 +28,17 @@ bytes_eq(const char *a, const char *b, size_t n)
 	return 1;
 }
 
+/*
+ * The bits set in x. Not __builtin_popcountll: without -mpopcnt (a
+ * portable build) that is a call into libgcc.
+ */
+static inline unsigned
+bits_count(uint64_t x)
+{
+	x -= (x >> 1) & 0x5555555555555555ULL;
+	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+	return (unsigned)((x * 0x0101010101010101ULL) >> 56);
+}
+
 #endif

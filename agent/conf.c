@@ -42,7 +42,7 @@ static const struct conf_option conf_metrics_options[] = {
 	{ "listen", CONF_STRING, "127.0.0.1:9464", OPT(conf_metrics, listen), 0, 0,
 	  NULL, 0, "HOST:PORT of the Prometheus endpoint (GET /metrics, GET /health); \"\" for none. Loopback unless you say otherwise", NULL },
 	{ "group_by", CONF_STRLIST, NULL, OPT(conf_metrics, group_by), 0, 0, NULL, 0,
-	  "fields whose values make a series (default [\"source\", \"method\", \"route\", \"status_class\"]); route is the path with ids as :id, status_class is 2xx..5xx", NULL },
+	  "fields whose values make a series (default [\"source\", \"method\", \"route\", \"status_class\"]); route is the path without its query, with ids as :id; status_class is 2xx..5xx", NULL },
 	{ "max_series", CONF_INT, "1000", OPT(conf_metrics, max_series), 1, 1000000,
 	  NULL, 0, "series kept at most; events of further label sets go to one __overflow__ series and are counted", NULL },
 	{ "windows", CONF_STRLIST, NULL, OPT(conf_metrics, windows), 0, 0, NULL, 0,

@@ -32,8 +32,6 @@ static const char *const metrics_group_kinds[] = {
 };
 #define METRICS_OVERFLOW "__overflow__"
 
-static uint64_t metrics_hash(const char *p, size_t n);
-
 /* "1m", "90s", "1h": whole minutes only (windows are six slots of ticks). */
 static int
 metrics_parse_window(const char *s, int64_t *ns)
@@ -194,7 +192,6 @@ metrics_init(struct metrics *m, const struct conf_metrics *c)
 		goto fail;
 	m->error_status = (unsigned)c->error_status;
 	m->max_series = (unsigned)c->max_series;
-	m->source_hash = metrics_hash("", 0);	/* what source_n 0 stands for */
 	m->tab_size = 64;
 	m->tab = xcalloc(m->tab_size, sizeof *m->tab);
 	hist_init(&m->scratch);
@@ -273,28 +270,78 @@ metrics_load(const char *p, size_t n)
 }
 
 /*
- * Eight bytes at a time: a label value is tens of bytes, and a byte-wise
- * hash would spend a dependent multiply on each of them for every event.
+ * A series key's hash, eight bytes at a time in two lanes: a key is tens
+ * of bytes, and one chain of dependent multiplies over all of it would
+ * be most of the cost of a lookup.
  */
 static uint64_t
 metrics_hash(const char *p, size_t n)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+	uint64_t a = 0x9e3779b97f4a7c15ULL ^ n, b = 0xc2b2ae3d27d4eb4fULL;
 
-	for (; n >= 8; p += 8, n -= 8) {
-		h = (h ^ metrics_load(p, 8)) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 29;
+	for (; n >= 16; p += 16, n -= 16) {
+		a = (a ^ metrics_load(p, 8)) * 0xff51afd7ed558ccdULL;
+		b = (b ^ metrics_load(p + 8, 8)) * 0xc4ceb9fe1a85ec53ULL;
+		a ^= a >> 29;
+		b ^= b >> 31;
 	}
-	h = (h ^ metrics_load(p, n)) * 0xc4ceb9fe1a85ec53ULL;
-	return h ^ (h >> 32);
+	if (n >= 8) {
+		a = (a ^ metrics_load(p, 8)) * 0xff51afd7ed558ccdULL;
+		p += 8;
+		n -= 8;
+	}
+	a = (a ^ metrics_load(p, n) ^ (b * 0x9e3779b97f4a7c15ULL)) * 0xc4ceb9fe1a85ec53ULL;
+	return a ^ (a >> 32);
 }
 
-/* One more value's hash into a series' hash: order counts. */
-static uint64_t
-metrics_mix(uint64_t h, uint64_t v)
+/*
+ * An event's series key, built in the form series keep it (see
+ * series_label), so a lookup is one hash and one compare. A value is cut
+ * at METRICS_VALUE_MAX; the byte past each is room for route_of's NUL.
+ */
+struct metrics_key {
+	size_t n;
+	char b[METRICS_MAX_GROUP * (2 + METRICS_VALUE_MAX + 1)];
+};
+
+/* The 2-byte length of the next value, whose n bytes are already in place. */
+static inline void
+metrics_key_len(struct metrics_key *k, size_t n)
 {
-	h = (h ^ v) * 0x9e3779b97f4a7c15ULL;
-	return h ^ (h >> 31);
+	k->b[k->n] = (char)(n & 0xff);
+	k->b[k->n + 1] = (char)(n >> 8);
+	k->n += 2 + n;
+}
+
+/*
+ * One more value. Label values are short: up to 16 bytes are copied with
+ * two loads and stores that may overlap, not a call.
+ */
+static inline void
+metrics_key_put(struct metrics_key *k, const char *p, size_t n)
+{
+	char *d = k->b + k->n + 2;
+	uint64_t x, y;
+	uint32_t a, b;
+
+	if (n > METRICS_VALUE_MAX)
+		n = METRICS_VALUE_MAX;
+	if (n > 16)
+		memcpy(d, p, n);
+	else if (n >= 8) {
+		memcpy(&x, p, 8);
+		memcpy(&y, p + n - 8, 8);
+		memcpy(d, &x, 8);
+		memcpy(d + n - 8, &y, 8);
+	} else if (n >= 4) {
+		memcpy(&a, p, 4);
+		memcpy(&b, p + n - 4, 4);
+		memcpy(d, &a, 4);
+		memcpy(d + n - 4, &b, 4);
+	} else
+		for (x = 0; x < n; x++)
+			d[x] = p[x];
+	metrics_key_len(k, n);
 }
 
 /*
@@ -325,23 +372,14 @@ metrics_tab_grow(struct metrics *m)
 }
 
 static struct series *
-metrics_series_new(struct metrics *m, const struct slice *v, uint32_t h)
+metrics_series_new(struct metrics *m, const struct metrics_key *k, uint32_t h)
 {
-	struct series *s = xcalloc(1, sizeof *s);
-	size_t n = 0;
-	unsigned i, w;
-	char *p;
+	struct series *s = xcalloc_lines(sizeof *s);
+	unsigned w;
 
-	for (i = 0; i < m->ngroup; i++)
-		n += 2 + v[i].n;
-	s->key = p = xmalloc(n);
-	for (i = 0; i < m->ngroup; i++) {
-		*p++ = (char)(v[i].n & 0xff);
-		*p++ = (char)(v[i].n >> 8);
-		if (v[i].n > 0)		/* an absent value is a NULL slice */
-			memcpy(p, v[i].p, v[i].n);
-		p += v[i].n;
-	}
+	s->key = xmalloc(k->n);
+	memcpy(s->key, k->b, k->n);
+	s->key_n = (uint32_t)k->n;
 	s->hash = h;
 	s->win = xcalloc(m->nwindows, sizeof *s->win);
 	for (w = 0; w < m->nwindows; w++)
@@ -359,42 +397,29 @@ metrics_series_new(struct metrics *m, const struct slice *v, uint32_t h)
 	return s;
 }
 
-/* Whether s is the series of values v. */
-static int
-series_is(const struct series *s, const struct slice *v, unsigned nv)
-{
-	const unsigned char *p = (const unsigned char *)s->key;
-	unsigned i;
-
-	for (i = 0; i < nv; p += 2 + v[i].n, i++)
-		if (((size_t)p[0] | (size_t)p[1] << 8) != v[i].n ||
-		    !bytes_eq((const char *)p + 2, v[i].p, v[i].n))
-			return 0;
-	return 1;
-}
-
-/* The series of values v (hash h), a new one, or past the cap the overflow series. */
+/* The series of key k, a new one, or past the cap the overflow series. */
 static struct series *
-metrics_series(struct metrics *m, const struct slice *v, uint32_t h)
+metrics_series(struct metrics *m, const struct metrics_key *k)
 {
-	struct slice ov[METRICS_MAX_GROUP];
+	struct metrics_key ok;
 	struct series *s;
-	uint64_t oh = 0;
+	uint32_t h;
 	unsigned i;
 
+	h = (uint32_t)metrics_hash(k->b, k->n);
 	for (i = h & (m->tab_size - 1); m->tab[i].s != NULL; i = (i + 1) & (m->tab_size - 1))
-		if (m->tab[i].hash == h && series_is(s = m->tab[i].s, v, m->ngroup))
+		if (m->tab[i].hash == h && (s = m->tab[i].s)->key_n == k->n &&
+		    bytes_eq(s->key, k->b, k->n))
 			return s;
 	if (m->nseries < m->max_series)
-		return metrics_series_new(m, v, h);
+		return metrics_series_new(m, k, h);
 	m->overflow_events++;
 	if (m->overflow == NULL) {
-		for (i = 0; i < m->ngroup; i++) {
-			ov[i] = (struct slice){ METRICS_OVERFLOW, sizeof METRICS_OVERFLOW - 1 };
-			oh = metrics_mix(oh, metrics_hash(ov[i].p, ov[i].n));
-		}
+		ok.n = 0;
+		for (i = 0; i < m->ngroup; i++)
+			metrics_key_put(&ok, METRICS_OVERFLOW, sizeof METRICS_OVERFLOW - 1);
 		/* Past the cap on purpose: the one series that holds the rest. */
-		m->overflow = metrics_series_new(m, ov, (uint32_t)oh);
+		m->overflow = metrics_series_new(m, &ok, (uint32_t)metrics_hash(ok.b, ok.n));
 	}
 	return m->overflow;
 }
@@ -441,71 +466,53 @@ metrics_req_read(const struct event *ev, struct metrics_req *r)
 	}
 }
 
-/*
- * ev's group_by values into v (a route folded into route, a status class
- * into class) and the hash of them all. The source's hash is kept from
- * the event before: a run of events mostly comes from one file.
- */
-static uint32_t
-metrics_values(struct metrics *m, const struct event *ev, const struct metrics_req *r,
-    struct slice *v, char *route, char *class)
+/* ev's group_by values into k: a route folded, a status as its class. */
+static void
+metrics_values(const struct metrics *m, const struct event *ev, const struct metrics_req *r,
+    struct metrics_key *k)
 {
 	const char *level;
-	uint64_t h = 0;
 	unsigned g, i;
 
+	k->n = 0;
 	for (g = 0; g < m->ngroup; g++) {
-		v[g] = (struct slice){ "", 0 };
 		switch (m->group_kind[g]) {
 		case GK_SOURCE:
-			v[g] = ev->source;
-			if (v[g].n > METRICS_VALUE_MAX)
-				v[g].n = METRICS_VALUE_MAX;
-			if (v[g].n != m->source_n ||
-			    !bytes_eq(v[g].p, m->source, v[g].n)) {
-				m->source_n = v[g].n;
-				if (v[g].n > 0)
-					memcpy(m->source, v[g].p, v[g].n);
-				m->source_hash = metrics_hash(v[g].p, v[g].n);
-			}
-			h = metrics_mix(h, m->source_hash);
-			continue;
+			metrics_key_put(k, ev->source.p, ev->source.n);
+			break;
 		case GK_METHOD:
-			v[g] = r->method;
+			metrics_key_put(k, r->method.p, r->method.n);
 			break;
 		case GK_ROUTE:
-			if (r->path.n > 0)
-				v[g] = (struct slice){ route, route_of(&m->routes, r->path.p,
-				    r->path.n, route, METRICS_VALUE_MAX + 1) };
+			metrics_key_len(k, r->path.n == 0 ? 0 : route_of(&m->routes, r->path.p,
+			    r->path.n, k->b + k->n + 2, METRICS_VALUE_MAX + 1));
 			break;
 		case GK_STATUS_CLASS:
-			if (r->code != 0) {
-				class[0] = (char)('0' + r->code / 100);
-				class[1] = class[2] = 'x';
-				v[g] = (struct slice){ class, 3 };
-			}
+			if (r->code != 0)
+				metrics_key_put(k, (const char []){ (char)('0' + r->code / 100),
+				    'x', 'x' }, 3);
+			else
+				metrics_key_len(k, 0);
 			break;
 		case GK_STATUS:
-			v[g] = r->status;
+			metrics_key_put(k, r->status.p, r->status.n);
 			break;
 		case GK_LEVEL:
 			level = level_name(ev->level);
-			v[g] = (struct slice){ level, strlen(level) };
+			metrics_key_put(k, level, strlen(level));
 			break;
 		default:
 			for (i = 0; i < ev->nfields; i++)
 				if (ev->fields[i].key.n == m->group_len[g] &&
 				    memcmp(ev->fields[i].key.p, m->group[g], m->group_len[g]) == 0 &&
-				    ev->fields[i].type != FIELD_RAW) {
-					v[g] = ev->fields[i].val;
+				    ev->fields[i].type != FIELD_RAW)
 					break;
-				}
+			if (i < ev->nfields)
+				metrics_key_put(k, ev->fields[i].val.p, ev->fields[i].val.n);
+			else
+				metrics_key_len(k, 0);
 		}
-		if (v[g].n > METRICS_VALUE_MAX)
-			v[g].n = METRICS_VALUE_MAX;
-		h = metrics_mix(h, metrics_hash(v[g].p, v[g].n));
 	}
-	return (uint32_t)(h ^ (h >> 32));
 }
 
 /*
@@ -549,13 +556,11 @@ void
 metrics_observe_req(struct metrics *m, const struct event *ev, int64_t now,
     struct metrics_req *rp)
 {
-	struct slice v[METRICS_MAX_GROUP];
-	char route[METRICS_VALUE_MAX + 1], class[3];
+	struct metrics_key k;
 	struct metrics_req r;
 	struct series *s;
-	unsigned i;
+	unsigned i, le;
 	int64_t us;
-	int is_err;
 
 	/* Most events fall in the tick being filled: no call for them. */
 	if (now < m->tick_start || now >= m->tick_start + METRICS_TICK_NS ||
@@ -563,24 +568,19 @@ metrics_observe_req(struct metrics *m, const struct event *ev, int64_t now,
 		metrics_advance(m, now);
 	metrics_req_read(ev, &r);
 	*rp = r;
-	s = metrics_series(m, v, metrics_values(m, ev, &r, v, route, class));
+	metrics_values(m, ev, &r, &k);
+	s = metrics_series(m, &k);
 	s->events++;
-	is_err = r.code != 0 ? r.code >= m->error_status : ev->level >= LEVEL_ERROR;
-	if (r.code != 0) {
-		s->requests++;
-		s->cur_requests++;
-	}
-	if (is_err) {
-		s->errors++;
-		s->cur_errors++;
-	}
+	s->requests += r.code != 0;
+	s->errors += r.code != 0 ? r.code >= m->error_status : ev->level >= LEVEL_ERROR;
 	if (r.latency.n == 0 || metrics_us(r.latency.p, r.latency.n, &us) != 0)
 		return;
-	for (i = 0; i < m->nbuckets && (uint64_t)us > m->bucket_us[i]; i++)
-		;
-	s->le[i]++;
+	/* Counted, not searched: which bucket varies by event, and a branch would guess. */
+	for (i = 0, le = 0; i < m->nbuckets; i++)
+		le += (uint64_t)us > m->bucket_us[i];
+	s->le[le]++;
 	s->lat_count++;
-	s->lat_sum += (double)us / 1e6;
+	s->lat_sum_us += (uint64_t)us;
 	if (s->cur == NULL) {
 		s->cur = xmalloc(sizeof *s->cur);
 		hist_init(s->cur);
@@ -610,8 +610,8 @@ metrics_close_tick(struct metrics *m, int64_t end)
 			slot_ns = m->window_ns[w] / METRICS_SLOTS;
 			if (sp.count > 0)
 				hist_sparse_merge(&win->building.h, &sp);
-			win->building.requests += s->cur_requests;
-			win->building.errors += s->cur_errors;
+			win->building.requests += s->requests - s->tick_requests;
+			win->building.errors += s->errors - s->tick_errors;
 			if (end - win->building_start < slot_ns)
 				continue;
 			/* The slot is full: it becomes the newest closed one. */
@@ -629,7 +629,8 @@ metrics_close_tick(struct metrics *m, int64_t end)
 			hist_sparse_free(&sp);
 			hist_clear(s->cur);
 		}
-		s->cur_requests = s->cur_errors = 0;
+		s->tick_requests = s->requests;
+		s->tick_errors = s->errors;
 	}
 	if (m->on_window == NULL)
 		return;
@@ -695,8 +696,8 @@ metrics_window_add(struct metrics *m, const struct series *s, unsigned w,
 	f->errors += win->building.errors;
 	if (s->cur != NULL)
 		hist_merge(h, s->cur);
-	f->requests += s->cur_requests;
-	f->errors += s->cur_errors;
+	f->requests += s->requests - s->tick_requests;
+	f->errors += s->errors - s->tick_errors;
 	return (int64_t)win->nclosed * (m->window_ns[w] / METRICS_SLOTS) +
 	    (now - win->building_start);
 }

@@ -36,15 +36,17 @@ struct metrics_window {
  * (Prometheus counters); the windows roll.
  */
 struct series {
-	/* What every event touches first, together in one cache line. */
+	/* What every event touches, in one cache line: series are line-aligned. */
 	uint32_t hash;
+	uint32_t key_n;
 	char *key;		/* the values, each a 2-byte length (LE) and bytes; owned */
 	uint64_t events, requests, errors;
-	uint64_t cur_requests, cur_errors;	/* this tick's */
-	uint64_t le[METRICS_MAX_BUCKETS + 1];	/* per bucket, not cumulative; last is +Inf */
 	uint64_t lat_count;
-	double lat_sum;
+	uint64_t lat_sum_us;	/* exact; in seconds on the way out */
 	struct hist *cur;	/* this tick's latencies, allocated on first use */
+	uint64_t le[METRICS_MAX_BUCKETS + 1];	/* per bucket, not cumulative; last is +Inf */
+	/* What ticks and scrapes read. */
+	uint64_t tick_requests, tick_errors;	/* requests and errors when this tick began */
 	struct metrics_window *win;	/* one per window; owned */
 	struct series *next;	/* all series, oldest first */
 };
@@ -83,10 +85,6 @@ struct metrics {
 	struct series *all, *last;
 	unsigned nseries;
 	struct series *overflow;
-	/* The last source seen and its hash: most events come in runs from one. */
-	char source[METRICS_VALUE_MAX];
-	size_t source_n;
-	uint64_t source_hash;
 	uint64_t overflow_events;
 	int64_t tick_start;	/* of the tick being filled; 0 before the first event */
 	struct hist scratch;	/* for window quantiles */

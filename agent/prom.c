@@ -151,7 +151,7 @@ metrics_prometheus(struct metrics *m, int64_t now, struct buf *out)
 		}
 		buf_puts(out, "logagent_request_duration_seconds_sum");
 		prom_labels(out, m, s, NULL);
-		prom_double(out, s->lat_sum);
+		prom_double(out, (double)s->lat_sum_us / 1e6);
 		buf_puts(out, "logagent_request_duration_seconds_count");
 		prom_labels(out, m, s, NULL);
 		buf_printf(out, " %llu\n", (unsigned long long)s->lat_count);

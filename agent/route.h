@@ -21,10 +21,11 @@ int	route_rules_init(struct route_rules *r, const struct conf_strmap *m,
 void	route_rules_free(struct route_rules *r);
 
 /*
- * The route of path[0..n) into out (at most cap bytes, NUL-terminated):
- * the first user rule that matches, else the path with each segment that
- * is a number, a UUID or a long hex string (a hash, an object id) as
- * ":id". Returns the length.
+ * The route of path[0..n) into out (at most cap bytes, NUL-terminated).
+ * The query and fragment (from the first '?' or '#') are left out; then
+ * the first user rule that matches the rest, else the rest with each
+ * segment that is a number, a UUID or a long hex string (a hash, an
+ * object id) as ":id". Returns the length.
  */
 size_t	route_of(const struct route_rules *r, const char *path, size_t n,
 	    char *out, size_t cap);

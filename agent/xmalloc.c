@@ -35,6 +35,18 @@ xcalloc(size_t nmemb, size_t n)
 }
 
 void *
+xcalloc_lines(size_t n)
+{
+	size_t size = (n + 63) / 64 * 64;	/* aligned_alloc wants a multiple */
+	void *p;
+
+	if ((p = aligned_alloc(64, size ? size : 64)) == NULL)
+		xmalloc_die(n);
+	memset(p, 0, size);
+	return p;
+}
+
+void *
 xrealloc(void *p, size_t n)
 {
 	void *q;

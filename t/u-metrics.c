@@ -25,6 +25,62 @@ route_is(const struct route_rules *r, const char *path, const char *want)
 	tap_is_str(out, want, name);
 }
 
+/*
+ * Random paths of every length up to 70 from a few telling bytes, against
+ * what route_of must make of them: cut at the first '?' or '#'; unchanged
+ * when no digit is before the cut; else no segment left all digits. And
+ * the same route behind a long first segment, which takes route_of's
+ * byte loop where a short path takes its mask-at-a-time way: both agree.
+ */
+static void
+route_random(void)
+{
+	static const char alpha[] = "/a1?#.-fF9z/";
+	char path[80], cut[80], out[256], longer[160], out2[256];
+	unsigned seed = 12345, bad = 0, differ = 0, tries;
+	size_t n, i, k, len, seg;
+	int digit, all;
+
+	for (tries = 0; tries < 300000 && bad + differ == 0; tries++) {
+		n = tries % 71;
+		for (i = 0; i < n; i++) {
+			seed = seed * 1103515245 + 12345;
+			path[i] = alpha[(seed >> 16) % (sizeof alpha - 1)];
+		}
+		if (n > 0)
+			path[0] = '/';
+		for (k = 0; k < n && path[k] != '?' && path[k] != '#'; k++)
+			;
+		memcpy(cut, path, k);
+		cut[k] = '\0';
+		for (i = 0, digit = 0; i < k; i++)
+			digit |= path[i] >= '0' && path[i] <= '9';
+		/* Not NUL-terminated: no read past n may count. */
+		len = route_of(NULL, path, n, out, sizeof out);
+		if (!digit && (len != k || strcmp(out, cut) != 0))
+			bad++;
+		for (i = 0; i <= len && digit; i = seg + 1) {
+			for (seg = i, all = 1; seg < len && out[seg] != '/'; seg++)
+				all &= out[seg] >= '0' && out[seg] <= '9';
+			if (seg > i && all)
+				bad++;
+		}
+		if (strchr(out, '?') != NULL || strchr(out, '#') != NULL)
+			bad++;
+		memset(longer, 'q', 65);
+		longer[0] = '/';
+		memcpy(longer + 65, path, n);
+		route_of(NULL, longer, 65 + n, out2, sizeof out2);
+		if (n > 0 && (strncmp(out2, longer, 65) != 0 || strcmp(out2 + 65, out) != 0))
+			differ++;
+	}
+	path[n] = '\0';
+	tap_ok(bad == 0, "route of 300000 random paths: cut at ? or #, ids folded (%u wrong, last %s)",
+	    bad, bad ? path : "-");
+	tap_ok(differ == 0, "short paths (by masks) and long ones (byte by byte) get the same "
+	    "routes (%u differ, last %s)", differ, differ ? path : "-");
+}
+
 static struct event
 request(const char *method, const char *path, const char *status, const char *latency,
     struct field *f)
@@ -95,14 +151,36 @@ main(void)
 	route_is(NULL, "/", "/");
 	route_is(NULL, "/abcdefgh/ijklmnop/qrstuvwx", "/abcdefgh/ijklmnop/qrstuvwx");
 	route_is(NULL, "/abcdefgh/ijklmnop/12345678", "/abcdefgh/ijklmnop/:id");
-	route_is(NULL, "/abcdefgh/:;<=>?@/~\x7f\xc3\xa9", "/abcdefgh/:;<=>?@/~\x7f\xc3\xa9");
+	route_is(NULL, "/abcdefgh/:;<=>@/~\x7f\xc3\xa9", "/abcdefgh/:;<=>@/~\x7f\xc3\xa9");
+	/* No query, no fragment: a search is one route, whatever it asks. */
+	route_is(NULL, "/api/search?q=shoes&page=2", "/api/search");
+	route_is(NULL, "/api/items/42?fields=name", "/api/items/:id");
+	route_is(NULL, "/abcdefghijklmnop/12345678?x", "/abcdefghijklmnop/:id");
+	route_is(NULL, "/abcdefghijklmnop/qrst?u=12345678", "/abcdefghijklmnop/qrst");
+	route_is(NULL, "/abcdefghijklmnop/qrst#1", "/abcdefghijklmnop/qrst");
+	route_is(NULL, "/docs/guide#install", "/docs/guide");
+	route_is(NULL, "/items/1234567?q", "/items/:id");
+	route_is(NULL, "/abcdefgh?1234567", "/abcdefgh");
+	route_is(NULL, "?q=1", "");
 	route_is(NULL, "/abcdefgh/9", "/abcdefgh/:id");
+	route_is(NULL, "/1/2/x/3", "/:id/:id/x/:id");
+	route_is(NULL, "7", ":id");
+	route_is(NULL, "/a//b/", "/a//b/");
+	route_is(NULL, "/v1.2.3/app.abc.1234.min.js", "/v1.2.3/app.abc.:id.min.js");
+	route_is(NULL, "/static/app.3c8f9a2b.", "/static/app.:id.");
+	route_is(NULL, "/F00DFACE12345678/x.CAFE12", "/:id/x.:id");
+	route_is(NULL, "/3F2504E0-4F89-11D3-9A0C-0305E82C3301", "/:id");
+	route_is(NULL, "/3f2504e0-4f89-11d3-9a0c-0305e82c330z", "/3f2504e0-4f89-11d3-9a0c-0305e82c330z");
+	route_is(NULL, "/abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijk/1",
+	    "/abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijk/:id");
+	route_random();
 	map.k = k;
 	map.v = v;
 	map.n = 1;
 	tap_ok(route_rules_init(&rules, &map, err, sizeof err) == 0, "user rules compile");
 	route_is(&rules, "/u/alice/avatar", "/u/:name/avatar");
 	route_is(&rules, "/u/42/profile", "/u/:id/profile");
+	route_is(&rules, "/u/alice/avatar?size=64", "/u/:name/avatar");
 	route_rules_free(&rules);
 	k[0] = "([";
 	tap_ok(route_rules_init(&rules, &map, err, sizeof err) == -1 &&
@@ -192,16 +270,17 @@ main(void)
 	{
 		static const char *const lat[] = { "0.5", "1", "0.0212195", "1e-3", "12.000001",
 		    "2.", ".5", "abc" };
-		double sum = 0.5 + 1 + 0.021219 + 0.001 + 12.000001 + 0.5;	/* ".5" too */
+		/* In us, exactly: ".5" too; "0.0212195" is cut, not rounded. */
+		uint64_t sum = 500000 + 1000000 + 21219 + 1000 + 12000001 + 500000;
 
 		for (i = 0; i < 8; i++) {
 			ev = request("GET", "/l", "200", lat[i], fl);
 			metrics_observe(&m, &ev, T0);
 		}
 		metrics_advance(&m, T0 + 1);
-		tap_ok(m.all->lat_count == 6 && m.all->lat_sum > sum - 1e-9 &&
-		    m.all->lat_sum < sum + 1e-9, "latencies read: %llu, sum %.7f",
-		    (unsigned long long)m.all->lat_count, m.all->lat_sum);
+		tap_ok(m.all->lat_count == 6 && m.all->lat_sum_us == sum,
+		    "latencies read: %llu, sum %llu us", (unsigned long long)m.all->lat_count,
+		    (unsigned long long)m.all->lat_sum_us);
 	}
 	metrics_free(&m);
 
