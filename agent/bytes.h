@@ -29,6 +29,30 @@ bytes_eq(const char *a, const char *b, size_t n)
 }
 
 /*
+ * The n (below 8) bytes at p as the low bytes of a word, zeros above,
+ * without reading past them: two loads that may overlap, and agree on
+ * the bytes they share.
+ */
+static inline uint64_t
+bytes_load_low(const char *p, size_t n)
+{
+	uint32_t a, b;
+	uint16_t c, d;
+
+	if (n >= 4) {
+		memcpy(&a, p, 4);
+		memcpy(&b, p + n - 4, 4);
+		return a | (uint64_t)b << (8 * (n - 4));
+	}
+	if (n >= 2) {
+		memcpy(&c, p, 2);
+		memcpy(&d, p + n - 2, 2);
+		return c | (uint64_t)d << (8 * (n - 2));
+	}
+	return n == 1 ? (unsigned char)p[0] : 0;
+}
+
+/*
  * The bits set in x. Not __builtin_popcountll: without -mpopcnt (a
  * portable build) that is a call into libgcc.
  */

@@ -44,33 +44,49 @@ hist_bucket_high(unsigned i)
 	return hist_bucket_low(i) + (1ULL << ((i - HIST_LINEAR) / HIST_SUB + 1)) - 1;
 }
 
+/* The middle of bucket i, within the exact min and max. */
+static uint64_t
+hist_mid(const struct hist *h, unsigned i)
+{
+	uint64_t v = hist_bucket_low(i) + (hist_bucket_high(i) - hist_bucket_low(i)) / 2;
+
+	return v < h->min ? h->min : v > h->max ? h->max : v;
+}
+
+void
+hist_quantiles(const struct hist *h, const double *q, unsigned nq, uint64_t *out)
+{
+	uint64_t rank[8], seen = 0;
+	unsigned i, j, k, hi;
+
+	for (j = 0; j < nq && (h->count == 0 || q[j] <= 0); j++)
+		out[j] = h->count == 0 ? 0 : h->min;
+	for (k = 0; j + k < nq && k < 8 && q[j + k] < 1; k++) {
+		/* The smallest value with at least q of the values at or below it. */
+		rank[k] = (uint64_t)(q[j + k] * (double)h->count);
+		if ((double)rank[k] < q[j + k] * (double)h->count)
+			rank[k]++;
+		if (rank[k] == 0)
+			rank[k] = 1;
+	}
+	/* Only the buckets from the least value to the greatest can be set. */
+	hi = h->count > 0 ? hist_bucket(h->max) : 0;
+	for (i = h->count > 0 ? hist_bucket(h->min) : 0, k = 0; k < 8 && j < nq && i <= hi; i++) {
+		seen += h->b[i];
+		for (; k < 8 && j < nq && q[j] < 1 && seen >= rank[k]; j++, k++)
+			out[j] = hist_mid(h, i);
+	}
+	for (; j < nq; j++)
+		out[j] = h->max;	/* q of 1, or past the last value */
+}
+
 uint64_t
 hist_quantile(const struct hist *h, double q)
 {
-	uint64_t rank, seen = 0, v;
-	unsigned i;
+	uint64_t v;
 
-	if (h->count == 0)
-		return 0;
-	if (q <= 0)
-		return h->min;
-	if (q >= 1)
-		return h->max;
-	/* The smallest value with at least q of the values at or below it. */
-	rank = (uint64_t)(q * (double)h->count);
-	if ((double)rank < q * (double)h->count)
-		rank++;
-	if (rank == 0)
-		rank = 1;
-	for (i = 0; i < HIST_BUCKETS; i++) {
-		seen += h->b[i];
-		if (seen >= rank)
-			break;
-	}
-	if (i == HIST_BUCKETS)
-		return h->max;
-	v = hist_bucket_low(i) + (hist_bucket_high(i) - hist_bucket_low(i)) / 2;
-	return v < h->min ? h->min : v > h->max ? h->max : v;
+	hist_quantiles(h, &q, 1, &v);
+	return v;
 }
 
 void
@@ -93,23 +109,26 @@ hist_merge(struct hist *into, const struct hist *from)
 void
 hist_compact(const struct hist *h, struct hist_sparse *out)
 {
-	unsigned i, n = 0;
+	unsigned i, lo, hi;
+	uint32_t n = 0;
 
-	unsigned lo, hi;
-
-	memset(out, 0, sizeof *out);
+	out->n = 0;
+	out->count = out->sum = out->max = 0;
 	out->min = UINT64_MAX;
 	if (h->count == 0)
 		return;
 	/* Only the buckets between the least and the greatest value can be set. */
 	lo = hist_bucket(h->min);
 	hi = hist_bucket(h->max);
-	for (i = lo; i <= hi; i++)
-		n += h->b[i] != 0;
-	out->e = xcalloc(n, sizeof *out->e);
+	if (hi - lo + 1 > out->cap) {
+		out->cap = hi - lo + 1;
+		free(out->e);
+		out->e = xmalloc((size_t)out->cap * sizeof *out->e);
+	}
 	for (i = lo; i <= hi; i++)
 		if (h->b[i] != 0)
-			out->e[out->n++] = (struct hist_entry){ (uint16_t)i, h->b[i] };
+			out->e[n++] = (struct hist_entry){ (uint16_t)i, h->b[i] };
+	out->n = n;
 	out->count = h->count;
 	out->sum = h->sum;
 	out->min = h->min;
@@ -136,38 +155,34 @@ hist_merge_sparse(struct hist *into, const struct hist_sparse *from)
 void
 hist_sparse_merge(struct hist_sparse *into, const struct hist_sparse *from)
 {
-	struct hist_entry *e;
-	uint32_t a = 0, b = 0, n = 0;
+	uint32_t a, b, n, top;
 
 	if (from->count == 0)
 		return;
-	if (into->count == 0) {
-		/* A slot's first tick (every tick, for a 1m window): a copy will do. */
-		free(into->e);
-		into->e = xmalloc((size_t)from->n * sizeof *e);
-		memcpy(into->e, from->e, (size_t)from->n * sizeof *e);
-		into->n = from->n;
-		into->count = from->count;
-		into->sum = from->sum;
-		into->min = from->min;
-		into->max = from->max;
-		return;
+	top = into->n + from->n;
+	if (top > into->cap) {
+		/* Room to spare: a slot takes a tick at a time, and most add a few buckets. */
+		into->cap = top > 2 * into->cap ? top : 2 * into->cap;
+		into->e = xrealloc(into->e, (size_t)into->cap * sizeof *into->e);
 	}
-	/* Both are sorted by bucket: one pass, like merging two sorted lists. */
-	e = xcalloc((size_t)into->n + from->n, sizeof *e);
-	while (a < into->n || b < from->n) {
-		if (b == from->n || (a < into->n && into->e[a].i < from->e[b].i))
-			e[n++] = into->e[a++];
-		else if (a == into->n || from->e[b].i < into->e[a].i)
-			e[n++] = from->e[b++];
-		else {
-			e[n] = into->e[a++];
-			e[n++].c += from->e[b++].c;
-		}
+	/*
+	 * From the top down, in place, the merged entries ending at top: the
+	 * place written is above every entry of into still to be read. Shared
+	 * buckets leave a gap at the bottom, closed after.
+	 */
+	for (a = into->n, b = from->n, n = top; b > 0;) {
+		if (a > 0 && into->e[a - 1].i > from->e[b - 1].i)
+			into->e[--n] = into->e[--a];
+		else if (a > 0 && into->e[a - 1].i == from->e[b - 1].i) {
+			into->e[--n] = into->e[--a];
+			into->e[n].c += from->e[--b].c;
+		} else
+			into->e[--n] = from->e[--b];
 	}
-	free(into->e);
-	into->e = e;
-	into->n = n;
+	/* What is left of into (a entries) lies at the bottom already, below n. */
+	if (n > a)
+		memmove(into->e + a, into->e + n, (size_t)(top - n) * sizeof *into->e);
+	into->n = a + (top - n);
 	into->count += from->count;
 	into->sum += from->sum;
 	if (from->min < into->min)

@@ -35,7 +35,7 @@ struct hist_entry {
 };
 struct hist_sparse {
 	uint64_t count, sum, min, max;
-	uint32_t n;
+	uint32_t n, cap;	/* entries used, and room for */
 	struct hist_entry *e;
 };
 
@@ -61,10 +61,11 @@ hist_bucket(uint64_t us)
 uint64_t hist_bucket_low(unsigned i);
 uint64_t hist_bucket_high(unsigned i);
 
+/* us into h, whose bucket (hist_bucket(us)) the caller has already. */
 static inline void
-hist_add(struct hist *h, uint64_t us)
+hist_add_at(struct hist *h, unsigned i, uint64_t us)
 {
-	h->b[hist_bucket(us)]++;
+	h->b[i]++;
 	h->count++;
 	h->sum += us;
 	if (us < h->min)
@@ -73,14 +74,26 @@ hist_add(struct hist *h, uint64_t us)
 		h->max = us;
 }
 
+static inline void
+hist_add(struct hist *h, uint64_t us)
+{
+	hist_add_at(h, hist_bucket(us), us);
+}
+
 /* The value at quantile q (0..1): the middle of its bucket, within min..max; 0 if empty. */
 uint64_t hist_quantile(const struct hist *h, double q);
+/* The same for nq quantiles in ascending order, in one pass, into out. */
+void	hist_quantiles(const struct hist *h, const double *q, unsigned nq, uint64_t *out);
 void	hist_merge(struct hist *into, const struct hist *from);
 
-/* h as a sparse slot (entries malloc'd), and a sparse slot added into h. */
+/*
+ * h as a sparse slot into out, replacing what it held and reusing its
+ * room (out zeroed, or hist_sparse_free'd, the first time); and a sparse
+ * slot added into h.
+ */
 void	hist_compact(const struct hist *h, struct hist_sparse *out);
 void	hist_merge_sparse(struct hist *into, const struct hist_sparse *from);
-/* Two sparse slots as one (into is replaced). */
+/* from added into into, in place (its room grows when it must). */
 void	hist_sparse_merge(struct hist_sparse *into, const struct hist_sparse *from);
 void	hist_sparse_free(struct hist_sparse *s);
 

@@ -188,6 +188,13 @@ metrics_init(struct metrics *m, const struct conf_metrics *c)
 		m->bucket_us[i] = m->bucket[i] * 1e6 >= 1.8e19 ? UINT64_MAX :
 		    (uint64_t)(m->bucket[i] * 1e6 + 0.5);
 	}
+	for (i = 0; i < HIST_BUCKETS; i++) {
+		unsigned le;
+
+		for (le = 0; le < m->nbuckets && m->bucket_us[le] < hist_bucket_low(i); le++)
+			;
+		m->le_of[i] = (unsigned char)le;
+	}
 	if (route_rules_init(&m->routes, &c->routes, err, sizeof err) != 0)
 		goto fail;
 	m->error_status = (unsigned)c->error_status;
@@ -217,6 +224,7 @@ metrics_free(struct metrics *m)
 		free(s);
 	}
 	free(m->tab);
+	hist_sparse_free(&m->tick);
 	for (w = 0; w < m->ngroup; w++)
 		free(m->group[w]);
 	route_rules_free(&m->routes);
@@ -240,33 +248,14 @@ series_label(const struct series *s, unsigned i, size_t *n)
 	return (const char *)p + 2;
 }
 
-/*
- * The n (at most 8) bytes at p as a number, without reading past them:
- * two loads that may overlap rather than a memcpy of a variable length,
- * which is a library call. Equal bytes give equal numbers.
- */
+/* Eight bytes as a number. */
 static inline uint64_t
-metrics_load(const char *p, size_t n)
+metrics_load8(const char *p)
 {
 	uint64_t w;
-	uint32_t a, b;
-	uint16_t c, d;
 
-	if (n == 8) {
-		memcpy(&w, p, 8);
-		return w;
-	}
-	if (n >= 4) {
-		memcpy(&a, p, 4);
-		memcpy(&b, p + n - 4, 4);
-		return (uint64_t)a << 32 | b;
-	}
-	if (n >= 2) {
-		memcpy(&c, p, 2);
-		memcpy(&d, p + n - 2, 2);
-		return (uint64_t)c << 16 | d;
-	}
-	return n == 1 ? (unsigned char)p[0] : 0;
+	memcpy(&w, p, 8);
+	return w;
 }
 
 /*
@@ -280,17 +269,17 @@ metrics_hash(const char *p, size_t n)
 	uint64_t a = 0x9e3779b97f4a7c15ULL ^ n, b = 0xc2b2ae3d27d4eb4fULL;
 
 	for (; n >= 16; p += 16, n -= 16) {
-		a = (a ^ metrics_load(p, 8)) * 0xff51afd7ed558ccdULL;
-		b = (b ^ metrics_load(p + 8, 8)) * 0xc4ceb9fe1a85ec53ULL;
+		a = (a ^ metrics_load8(p)) * 0xff51afd7ed558ccdULL;
+		b = (b ^ metrics_load8(p + 8)) * 0xc4ceb9fe1a85ec53ULL;
 		a ^= a >> 29;
 		b ^= b >> 31;
 	}
 	if (n >= 8) {
-		a = (a ^ metrics_load(p, 8)) * 0xff51afd7ed558ccdULL;
+		a = (a ^ metrics_load8(p)) * 0xff51afd7ed558ccdULL;
 		p += 8;
 		n -= 8;
 	}
-	a = (a ^ metrics_load(p, n) ^ (b * 0x9e3779b97f4a7c15ULL)) * 0xc4ceb9fe1a85ec53ULL;
+	a = (a ^ bytes_load_low(p, n) ^ (b * 0x9e3779b97f4a7c15ULL)) * 0xc4ceb9fe1a85ec53ULL;
 	return a ^ (a >> 32);
 }
 
@@ -517,28 +506,39 @@ metrics_values(const struct metrics *m, const struct event *ev, const struct met
 
 /*
  * A latency in seconds, as decimal text, in whole us, exactly. The shape
- * the parsers leave ("0.021219": digits, a point, up to six decimals) is
- * read here in one pass; any other goes the general way.
+ * the parsers leave ("0.021219": digits, a point, one to six decimals) is
+ * read here: the decimals, padded with '0's to eight digits ("00021219"),
+ * are checked and read as one word; any other shape goes the general way.
  */
 static inline int
 metrics_us(const char *p, size_t n, int64_t *us)
 {
-	uint64_t v = 0;
-	size_t i = 0, frac = 0;
+	const uint64_t zeros = 0x3030303030303030ULL, highs = 0xf0f0f0f0f0f0f0f0ULL;
+	uint64_t v = 0, w, mask;
+	size_t i = 0, frac;
 
 	for (; i < n && i < 12 && p[i] >= '0' && p[i] <= '9'; i++)
 		v = v * 10 + (uint64_t)(p[i] - '0');
 	if (i == 0 || (i < n && p[i] != '.'))
 		goto general;
-	if (i < n) {
-		for (i++; i < n && frac < 6 && p[i] >= '0' && p[i] <= '9'; i++, frac++)
-			v = v * 10 + (uint64_t)(p[i] - '0');
-		if (frac == 0 || i < n)
-			goto general;
+	if (i == n) {
+		*us = (int64_t)(v * 1000000);
+		return 0;
 	}
-	for (; frac < 6; frac++)
-		v *= 10;
-	*us = (int64_t)v;
+	frac = n - i - 1;
+	if (frac == 0 || frac > 6)
+		goto general;
+	/* The decimals in bytes 2.. of a word of '0's: bytes 0-1 and the rest pad. */
+	mask = ((1ULL << (8 * frac)) - 1) << 16;
+	w = (bytes_load_low(p + i + 1, frac) << 16) | (zeros & ~mask);
+	/* Every byte a digit: 0x30-0x39, so its high half is 3 before and after adding 6. */
+	if ((w & highs) != zeros || ((w + 0x0606060606060606ULL) & highs) != zeros)
+		goto general;
+	/* Eight digits, first in the lowest byte, as a number: pairs, fours, eights. */
+	w = ((w & 0x0f0f0f0f0f0f0f0fULL) * 2561) >> 8;
+	w = ((w & 0x00ff00ff00ff00ffULL) * 6553601) >> 16;
+	w = ((w & 0x0000ffff0000ffffULL) * 42949672960001ULL) >> 32;
+	*us = (int64_t)(v * 1000000 + w);
 	return 0;
 general:
 	return parser_decimal_scaled(p, n, 6, us) == n ? 0 : -1;
@@ -559,7 +559,7 @@ metrics_observe_req(struct metrics *m, const struct event *ev, int64_t now,
 	struct metrics_key k;
 	struct metrics_req r;
 	struct series *s;
-	unsigned i, le;
+	unsigned le, b;
 	int64_t us;
 
 	/* Most events fall in the tick being filled: no call for them. */
@@ -575,9 +575,13 @@ metrics_observe_req(struct metrics *m, const struct event *ev, int64_t now,
 	s->errors += r.code != 0 ? r.code >= m->error_status : ev->level >= LEVEL_ERROR;
 	if (r.latency.n == 0 || metrics_us(r.latency.p, r.latency.n, &us) != 0)
 		return;
-	/* Counted, not searched: which bucket varies by event, and a branch would guess. */
-	for (i = 0, le = 0; i < m->nbuckets; i++)
-		le += (uint64_t)us > m->bucket_us[i];
+	/*
+	 * The le bucket from the histogram's: every le below le_of[b] is
+	 * below this latency; one more only when an le falls inside bucket b.
+	 */
+	b = hist_bucket((uint64_t)us);
+	for (le = m->le_of[b]; le < m->nbuckets && (uint64_t)us > m->bucket_us[le]; le++)
+		;
 	s->le[le]++;
 	s->lat_count++;
 	s->lat_sum_us += (uint64_t)us;
@@ -585,7 +589,7 @@ metrics_observe_req(struct metrics *m, const struct event *ev, int64_t now,
 		s->cur = xmalloc(sizeof *s->cur);
 		hist_init(s->cur);
 	}
-	hist_add(s->cur, (uint64_t)us);
+	hist_add_at(s->cur, b, (uint64_t)us);
 }
 
 /* The tick that ends at end closes: its figures go into every window's slot. */
@@ -595,40 +599,44 @@ metrics_close_tick(struct metrics *m, int64_t end)
 	struct metrics_figures f;
 	struct metrics_window *win;
 	struct metrics_slot *slot;
-	struct hist_sparse sp;
+	struct hist_sparse *sp = &m->tick, recycled;
 	struct series *s;
 	int64_t slot_ns;
 	unsigned w;
 
 	for (s = m->all; s != NULL; s = s->next) {
 		if (s->cur != NULL && s->cur->count > 0)
-			hist_compact(s->cur, &sp);
+			hist_compact(s->cur, sp);
 		else
-			sp.count = 0;
+			sp->count = 0;
 		for (w = 0; w < m->nwindows; w++) {
 			win = &s->win[w];
 			slot_ns = m->window_ns[w] / METRICS_SLOTS;
-			if (sp.count > 0)
-				hist_sparse_merge(&win->building.h, &sp);
+			if (sp->count > 0)
+				hist_sparse_merge(&win->building.h, sp);
 			win->building.requests += s->requests - s->tick_requests;
 			win->building.errors += s->errors - s->tick_errors;
 			if (end - win->building_start < slot_ns)
 				continue;
-			/* The slot is full: it becomes the newest closed one. */
+			/*
+			 * The slot is full: it becomes the newest closed one, and
+			 * the entries of the one it overwrites are the room of
+			 * the next, so a steady stream allocates nothing here.
+			 */
 			slot = &win->ring[win->head];
-			hist_sparse_free(&slot->h);
+			recycled = slot->h;
 			*slot = win->building;
 			memset(&win->building, 0, sizeof win->building);
 			win->building.h.min = UINT64_MAX;
+			win->building.h.e = recycled.e;
+			win->building.h.cap = recycled.cap;
 			win->head = (win->head + 1) % METRICS_SLOTS;
 			if (win->nclosed < METRICS_SLOTS)
 				win->nclosed++;
 			win->building_start = end;
 		}
-		if (sp.count > 0) {
-			hist_sparse_free(&sp);
+		if (sp->count > 0)
 			hist_clear(s->cur);
-		}
 		s->tick_requests = s->requests;
 		s->tick_errors = s->errors;
 	}
@@ -694,7 +702,7 @@ metrics_window_add(struct metrics *m, const struct series *s, unsigned w,
 	hist_merge_sparse(h, &win->building.h);
 	f->requests += win->building.requests;
 	f->errors += win->building.errors;
-	if (s->cur != NULL)
+	if (s->cur != NULL && s->cur->count > 0)
 		hist_merge(h, s->cur);
 	f->requests += s->requests - s->tick_requests;
 	f->errors += s->errors - s->tick_errors;
@@ -710,11 +718,15 @@ metrics_figures_finish(struct metrics_figures *f, const struct hist *h,
 	f->seconds = covered > 0 ? (double)covered / 1e9 : 0;
 	f->rate = f->seconds > 0 ? (double)f->requests / f->seconds : 0;
 	f->error_ratio = f->requests > 0 ? (double)f->errors / (double)f->requests : 0;
-	f->p50 = (double)hist_quantile(h, 0.50) / 1e6;
-	f->p90 = (double)hist_quantile(h, 0.90) / 1e6;
-	f->p95 = (double)hist_quantile(h, 0.95) / 1e6;
-	f->p99 = (double)hist_quantile(h, 0.99) / 1e6;
-	f->max = (double)hist_quantile(h, 1) / 1e6;
+	static const double qs[] = { 0.50, 0.90, 0.95, 0.99, 1 };
+	uint64_t v[5];
+
+	hist_quantiles(h, qs, 5, v);
+	f->p50 = (double)v[0] / 1e6;
+	f->p90 = (double)v[1] / 1e6;
+	f->p95 = (double)v[2] / 1e6;
+	f->p99 = (double)v[3] / 1e6;
+	f->max = (double)v[4] / 1e6;
 	f->lat_count = h->count;
 	f->lat_sum = (double)h->sum / 1e6;
 }
@@ -725,10 +737,11 @@ metrics_window(struct metrics *m, const struct series *s, unsigned w,
 {
 	int64_t covered;
 
+	/* scratch is empty between calls: clearing its used range is cheaper than all of it. */
 	memset(f, 0, sizeof *f);
-	hist_init(&m->scratch);
 	covered = metrics_window_add(m, s, w, now, &m->scratch, f);
 	metrics_figures_finish(f, &m->scratch, covered);
+	hist_clear(&m->scratch);
 }
 
 void
@@ -739,11 +752,11 @@ metrics_window_all(struct metrics *m, unsigned w, int64_t now,
 	int64_t covered = 0, c;
 
 	memset(f, 0, sizeof *f);
-	hist_init(&m->scratch);
 	for (s = m->all; s != NULL; s = s->next)
 		if ((c = metrics_window_add(m, s, w, now, &m->scratch, f)) > covered)
 			covered = c;
 	metrics_figures_finish(f, &m->scratch, covered);
+	hist_clear(&m->scratch);
 }
 
 /* A series' name as a route: its method and route values, or all its values. */
@@ -809,7 +822,7 @@ metrics_routes(struct metrics *m, unsigned w, int64_t now, struct metrics_route 
 	qsort(all, n, sizeof *all, metrics_named_cmp);
 	for (i = 0; i < n; i = j) {
 		memset(&r, 0, sizeof r);
-		hist_init(&m->scratch);
+		hist_clear(&m->scratch);
 		covered = 0;
 		for (j = i; j < n && strcmp(all[j].name, all[i].name) == 0; j++)
 			if ((c = metrics_window_add(m, all[j].s, w, now, &m->scratch, &r.f)) > covered)
@@ -826,6 +839,7 @@ metrics_routes(struct metrics *m, unsigned w, int64_t now, struct metrics_route 
 			out[k] = out[k - 1];
 		out[k] = r;
 	}
+	hist_clear(&m->scratch);	/* empty for the next caller */
 	free(all);
 	return got;
 }

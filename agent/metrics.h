@@ -72,6 +72,7 @@ struct metrics {
 	unsigned nwindows;
 	double bucket[METRICS_MAX_BUCKETS];
 	uint64_t bucket_us[METRICS_MAX_BUCKETS];	/* the same in whole us, for the hot path */
+	unsigned char le_of[HIST_BUCKETS];	/* the first le at or above a hist bucket's low end */
 	unsigned nbuckets;
 	struct route_rules routes;
 	unsigned error_status;
@@ -88,6 +89,7 @@ struct metrics {
 	uint64_t overflow_events;
 	int64_t tick_start;	/* of the tick being filled; 0 before the first event */
 	struct hist scratch;	/* for window quantiles */
+	struct hist_sparse tick;	/* a series' tick, compacted: its room is reused */
 
 	/* At the end of each window, for each series that saw events in it. */
 	void (*on_window)(void *arg, const struct metrics *m, unsigned w,

@@ -73,30 +73,6 @@ static const unsigned char route_class[256] = {
 #undef RH
 
 /*
- * The n (below 8) bytes at p as the low bytes of a word, zeros above,
- * without reading past them: two loads that may overlap, or together
- * agree on the bytes they share.
- */
-static inline uint64_t
-route_short(const char *p, size_t n)
-{
-	uint32_t a, b;
-	uint16_t c, d;
-
-	if (n >= 4) {
-		memcpy(&a, p, 4);
-		memcpy(&b, p + n - 4, 4);
-		return a | (uint64_t)b << (8 * (n - 4));
-	}
-	if (n >= 2) {
-		memcpy(&c, p, 2);
-		memcpy(&d, p + n - 2, 2);
-		return c | (uint64_t)d << (8 * (n - 2));
-	}
-	return n == 1 ? (unsigned char)p[0] : 0;
-}
-
-/*
  * In eight bytes w: *stop flags each '?' or '#', the return each digit.
  * In x = w ^ (c * ones) a byte equal to c is zero, and (x - ones) & ~x &
  * highs flags it; a flag can be wrong only above one rightly set, so the
@@ -133,7 +109,7 @@ route_scan(const char *p, size_t n, int *digit)
 			memcpy(&w, p + n - 8, 8);
 			w >>= 8 * (8 - (n - i));
 		} else
-			w = route_short(p, n);
+			w = bytes_load_low(p, n);
 		d = route_flags(w, &stop);
 		if (stop != 0) {
 			at = (size_t)__builtin_ctzll(stop) / 8;

@@ -108,6 +108,8 @@ main(void)
 	seed = 42;
 	for (k = 0; k < N / 10; k++)
 		hist_add(k % 2 ? a : b, lognormal_us());
+	memset(&s1, 0, sizeof s1);
+	memset(&s2, 0, sizeof s2);
 	hist_compact(a, &s1);
 	hist_compact(b, &s2);
 	tap_ok(s1.n < 1200 && s1.n > 100, "a sparse slot holds only non-empty buckets (%u)", s1.n);
@@ -120,6 +122,54 @@ main(void)
 	    "dense merge and sparse merge agree bucket for bucket");
 	hist_sparse_free(&s1);
 	hist_sparse_free(&s2);
+
+	/*
+	 * A slot built tick by tick, merged in place: ticks of a few values
+	 * each, some buckets shared and some new, some ticks past every bucket
+	 * so far and some below; against the same values added densely.
+	 */
+	hist_init(a);
+	hist_init(b);
+	memset(&s1, 0, sizeof s1);
+	memset(&s2, 0, sizeof s2);
+	s1.min = UINT64_MAX;
+	seed = 7;
+	for (i = 0; i < 300; i++) {
+		hist_init(h);
+		for (k = 0; k < 1 + i % 40; k++) {
+			x = i % 50 == 49 ? 1000000000 + k : i % 50 == 48 ? k : lognormal_us();
+			hist_add(h, x);
+			hist_add(a, x);
+		}
+		hist_compact(h, &s2);	/* into the room of the tick before */
+		hist_sparse_merge(&s1, &s2);
+	}
+	hist_sparse_free(&s2);
+	hist_merge_sparse(b, &s1);
+	for (ok = 1, i = 1; i < s1.n; i++)
+		if (s1.e[i - 1].i >= s1.e[i].i || s1.e[i].c == 0)
+			ok = 0;
+	tap_ok(ok && s1.n <= s1.cap && memcmp(a->b, b->b, sizeof a->b) == 0 &&
+	    a->count == b->count && a->sum == b->sum && a->min == b->min && a->max == b->max,
+	    "300 ticks merged in place make the dense histogram, sorted (%u buckets)", s1.n);
+	hist_sparse_free(&s1);
+
+	/* Quantiles in one pass are the ones asked one at a time. */
+	{
+		static const double many[] = { 0, 0.001, 0.25, 0.5, 0.9, 0.95, 0.99, 0.999, 1 };
+		uint64_t out[9];
+
+		hist_quantiles(a, many, 9, out);
+		for (ok = 1, i = 0; i < 9; i++)
+			if (out[i] != hist_quantile(a, many[i]))
+				ok = 0;
+		hist_init(b);
+		hist_quantiles(b, many, 9, out);
+		for (i = 0; i < 9; i++)
+			if (out[i] != 0)
+				ok = 0;
+		tap_ok(ok, "quantiles in one pass agree with one at a time, and are 0 when empty");
+	}
 	free(v);
 	free(h);
 	free(a);

@@ -8,6 +8,7 @@
 
 #include "conf.h"
 #include "metrics.h"
+#include "parser.h"
 #include "route.h"
 #include "request.h"
 #include "tap.h"
@@ -79,6 +80,53 @@ route_random(void)
 	    bad, bad ? path : "-");
 	tap_ok(differ == 0, "short paths (by masks) and long ones (byte by byte) get the same "
 	    "routes (%u differ, last %s)", differ, differ ? path : "-");
+}
+
+/*
+ * Latency texts of every shape near the one read a word at a time (up to
+ * 12 digits, a point, up to 8 decimals, a byte that is not a digit here
+ * and there): the same answer as the general decimal reader, which takes
+ * any text.
+ */
+static void
+latency_random(void)
+{
+	static const char alpha[] = "0123456789012345678901234567890123456789.:/ e-";
+	char text[32];
+	unsigned seed = 99, differ = 0, tries, whole, frac, i, pos;
+	int64_t got, want;
+	int rc_got, rc_want;
+	size_t n;
+
+	for (tries = 0; tries < 200000 && differ == 0; tries++) {
+		seed = seed * 1103515245 + 12345;
+		whole = 1 + (seed >> 16) % 12;
+		seed = seed * 1103515245 + 12345;
+		frac = (seed >> 16) % 9;
+		for (n = 0; n < whole; n++) {
+			seed = seed * 1103515245 + 12345;
+			text[n] = (char)('0' + (seed >> 16) % 10);
+		}
+		if (tries % 7 != 0)
+			text[n++] = '.';
+		for (i = 0; i < frac; i++) {
+			seed = seed * 1103515245 + 12345;
+			text[n++] = (char)('0' + (seed >> 16) % 10);
+		}
+		if (tries % 5 == 0 && n > 0) {
+			seed = seed * 1103515245 + 12345;
+			pos = (seed >> 16) % (unsigned)n;
+			seed = seed * 1103515245 + 12345;
+			text[pos] = alpha[(seed >> 16) % (sizeof alpha - 1)];
+		}
+		rc_got = metrics_latency_us(text, n, &got);
+		rc_want = parser_decimal_scaled(text, n, 6, &want) == n ? 0 : -1;
+		if (rc_got != rc_want || (rc_got == 0 && got != want))
+			differ++;
+	}
+	text[n] = '\0';
+	tap_ok(differ == 0, "200000 latency texts read as the general reader reads them "
+	    "(%u differ, last \"%s\")", differ, differ ? text : "-");
 }
 
 static struct event
@@ -283,6 +331,41 @@ main(void)
 		    (unsigned long long)m.all->lat_sum_us);
 	}
 	metrics_free(&m);
+	latency_random();
+
+	/*
+	 * le buckets are exact: bounds a few us apart fall inside one
+	 * histogram bucket (5,000-5,055 us is one), and each latency is
+	 * counted in the first whose bound it does not pass.
+	 */
+	c->buckets.v = (char *[]){ "0.005", "0.005001", "0.00501", "0.005015", "0.5" };
+	c->buckets.n = 5;
+	metrics_init(&m, c);
+	{
+		static const uint64_t bound[] = { 5000, 5001, 5010, 5015, 500000 };
+		uint64_t want[6] = { 0 };
+		char text[32];
+		unsigned us, j;
+
+		for (us = 4990; us <= 5030; us++) {
+			snprintf(text, sizeof text, "0.%06u", us);
+			ev = request("GET", "/l", "200", text, fl);
+			metrics_observe(&m, &ev, T0);
+			for (j = 0; j < 5 && us > bound[j]; j++)
+				;
+			want[j]++;
+		}
+		ev = request("GET", "/l", "200", "0.6", fl);
+		metrics_observe(&m, &ev, T0);
+		want[5]++;
+		tap_ok(memcmp(m.all->le, want, sizeof want) == 0,
+		    "le counts exact around bounds inside one histogram bucket: %llu %llu %llu %llu %llu %llu",
+		    (unsigned long long)m.all->le[0], (unsigned long long)m.all->le[1],
+		    (unsigned long long)m.all->le[2], (unsigned long long)m.all->le[3],
+		    (unsigned long long)m.all->le[4], (unsigned long long)m.all->le[5]);
+	}
+	metrics_free(&m);
+	c->buckets.n = 0;
 
 	/*
 	 * A key holds each value with its length: values that join to the
