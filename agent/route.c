@@ -204,8 +204,8 @@ static size_t
 route_fast(const char *path, size_t n, char *out)
 {
 	_Alignas(16) unsigned char b[ROUTE_FAST + 1 + 16] = { 0 };
-	uint64_t slash = 0, digit = 0, hex = 0, dot = 0, seg, part, dots;
-	size_t a, e, c, f, len = 0;
+	uint64_t slash = 0, digit = 0, hex = 0, dot = 0, stop = 0, below, seg, part, dots;
+	size_t pos, a, d, e, c, f, len = 0;
 	unsigned k;
 
 	memcpy(b, path, n);
@@ -213,27 +213,40 @@ route_fast(const char *path, size_t n, char *out)
 		__m128i v = _mm_load_si128((const __m128i *)(const void *)(b + k));
 		__m128i l = _mm_or_si128(v, _mm_set1_epi8(0x20));
 		/* Signed compares: bytes from 0x80 are below everything here. */
-		__m128i d = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+		__m128i dg = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
 		    _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
 		__m128i x = _mm_and_si128(_mm_cmpgt_epi8(l, _mm_set1_epi8('a' - 1)),
 		    _mm_cmplt_epi8(l, _mm_set1_epi8('f' + 1)));
 
 		slash |= (uint64_t)(unsigned)_mm_movemask_epi8(
 		    _mm_cmpeq_epi8(v, _mm_set1_epi8('/'))) << k;
-		digit |= (uint64_t)(unsigned)_mm_movemask_epi8(d) << k;
-		hex |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(d, x)) << k;
+		digit |= (uint64_t)(unsigned)_mm_movemask_epi8(dg) << k;
+		hex |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(dg, x)) << k;
 		dot |= (uint64_t)(unsigned)_mm_movemask_epi8(
 		    _mm_cmpeq_epi8(v, _mm_set1_epi8('.'))) << k;
+		stop |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_cmpeq_epi8(v, _mm_set1_epi8('?')),
+		    _mm_cmpeq_epi8(v, _mm_set1_epi8('#')))) << k;
 	}
+	/* The query and fragment are not part of a route: they end it. */
+	if (stop != 0)
+		n = (size_t)__builtin_ctzll(stop);
+	digit &= ~(~0ULL << n);
 	slash |= 1ULL << n;	/* the end ends the last segment */
-	for (a = 0;;) {
-		e = (size_t)__builtin_ctzll(slash >> a << a);	/* this segment's end */
+	/*
+	 * Only segments with a digit can be ids (numbers, UUIDs, hashes):
+	 * from each digit, back to its segment's start; the words before it
+	 * are copied as they are.
+	 */
+	for (pos = 0; (digit >> pos) != 0; pos = e) {
+		d = (size_t)__builtin_ctzll(digit >> pos << pos);
+		below = slash & ~(~0ULL << d);
+		a = below != 0 ? 64 - (size_t)__builtin_clzll(below) : 0;	/* after the slash */
+		e = (size_t)__builtin_ctzll(slash >> d << d);
+		route_copy16(out + len, b + pos, a - pos);
+		len += a - pos;
 		seg = ~0ULL << a & ~(~0ULL << e);
-		if (!(digit & seg)) {
-			route_copy16(out + len, b + a, e - a);	/* no number, no hash: a word */
-			len += e - a;
-		} else if (route_is_id(path + a, e - a, bits_count(digit & seg),
-		    bits_count(hex & seg))) {
+		if (route_is_id(path + a, e - a, bits_count(digit & seg), bits_count(hex & seg))) {
 			memcpy(out + len, ":id", 3);
 			len += 3;
 		} else if (!(dot & seg)) {
@@ -257,11 +270,9 @@ route_fast(const char *path, size_t n, char *out)
 				out[len++] = '.';
 			}
 		}
-		if (e >= n)
-			break;
-		out[len++] = '/';
-		a = e + 1;
 	}
+	route_copy16(out + len, b + pos, n - pos);
+	len += n - pos;
 	out[len] = '\0';
 	return len;
 }
@@ -282,6 +293,11 @@ route_of(const struct route_rules *r, const char *path, size_t n, char *out,
 		out[0] = '\0';	/* and path may be NULL */
 		return 0;
 	}
+#ifdef __SSE2__
+	/* Short paths, the most, by masks: route_fast finds the query too. */
+	if ((r == NULL || r->n == 0) && n <= ROUTE_FAST && cap >= 2 * n + 16)
+		return route_fast(path, n, out);
+#endif
 	n = route_scan(path, n, &digit);
 	if (r != NULL && r->n > 0 && n < sizeof tmp) {
 		memcpy(tmp, path, n);
