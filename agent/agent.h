@@ -63,6 +63,7 @@ struct field {
 #define EVENT_TRUNCATED	0x01	/* the line was cut at the maximum line length */
 #define EVENT_PARTIAL	0x02	/* no final newline when the source ended */
 #define EVENT_TIME_RECV	0x04	/* no time in the line: time is when we read it */
+#define EVENT_INTERNAL	0x08	/* our own (metrics, alerts, summaries), not traffic */
 
 /*
  * An event lives in the arena of the batch that holds it, and so do the
@@ -71,6 +72,7 @@ struct field {
  */
 struct event {
 	int64_t time_ns;	/* Unix time in nanoseconds */
+	int64_t recv_ns;	/* when it was read (wall clock) */
 	enum level level;
 	unsigned flags;
 	struct slice message;

@@ -16,16 +16,15 @@
 
 /* Every event the pipeline parses, before the level filter: metrics see all. */
 static void
-observe_event(void *arg, const struct event *ev, const struct pipeline_input *in,
-    int64_t recv_ns)
+observe_event(void *arg, const struct event *ev)
 {
 	struct observe *o = arg;
 	struct metrics_req r;
 	int64_t t;
 
-	if (in->internal)
+	if (ev->flags & EVENT_INTERNAL)
 		return;		/* our own metrics, alert and summary events are not traffic */
-	t = evclock_event(&o->clock, ev, recv_ns);
+	t = evclock_event(&o->clock, ev, ev->recv_ns);
 	if (o->first_ns == 0)
 		o->first_ns = o->clock.now;
 	/* Counters count every event; a late one lands in the window being filled. */
@@ -34,7 +33,7 @@ observe_event(void *arg, const struct event *ev, const struct pipeline_input *in
 		slos_observe_req(&o->slos, ev, &r, t);
 	o->levels[(unsigned)ev->level < LEVEL_COUNT ? ev->level : LEVEL_INFO]++;
 	if (ev->level >= LEVEL_ERROR)
-		errgroups_add(&o->eg, ev->message.p, ev->message.n, ev->level, recv_ns);
+		errgroups_add(&o->eg, ev->message.p, ev->message.n, ev->level, ev->recv_ns);
 }
 
 /*
@@ -147,7 +146,10 @@ static void
 observe_tick(uv_timer_t *t)
 {
 	struct observe *o = t->data;
-	int64_t now = evclock_tick(&o->clock, timefmt_now_ns(), uv_now(o->loop) * 1000000);
+	int64_t now;
+
+	pipeline_observe_now(o->pipe);	/* the batch being filled counts this second */
+	now = evclock_tick(&o->clock, timefmt_now_ns(), uv_now(o->loop) * 1000000);
 
 	if (now != 0) {
 		metrics_advance(&o->m, now);
@@ -157,8 +159,10 @@ observe_tick(uv_timer_t *t)
 }
 
 int64_t
-observe_clock(const struct observe *o)
+observe_clock(struct observe *o)
 {
+	if (o->pipe != NULL && o->pipe->observe_arg == o)
+		pipeline_observe_now(o->pipe);
 	return o->clock.now != 0 ? o->clock.now : timefmt_now_ns();
 }
 
@@ -456,6 +460,7 @@ observe_http(void *arg, const char *path, struct buf *body, int *status,
 {
 	struct observe *o = arg;
 
+	observe_clock(o);	/* every event read so far counted, for both pages */
 	if (strcmp(path, "/metrics") == 0) {
 		*ctype = "text/plain; version=0.0.4; charset=utf-8";
 		observe_agent_metrics(o, body);
@@ -543,8 +548,10 @@ void
 observe_close(struct observe *o, void (*on_closed)(struct observe *o))
 {
 	o->on_closed = on_closed;
-	if (o->pipe->observe_arg == o)
+	if (o->pipe->observe_arg == o) {
+		pipeline_observe_now(o->pipe);	/* the lines read are all counted */
 		o->pipe->observe = NULL;
+	}
 	if (o->have_metrics) {
 		/* A replay's last minute is whole: its alerts are judged too. */
 		if (!o->clock.live)

@@ -46,8 +46,12 @@ void	observe_start(struct observe *o, uv_loop_t *loop, const struct conf *c,
 void	observe_close(struct observe *o, void (*on_closed)(struct observe *o));
 void	observe_free(struct observe *o);
 
-/* The clock of the windows (event or wall time); the wall before the first event. */
-int64_t	observe_clock(const struct observe *o);
+/*
+ * The clock of the windows (event or wall time); the wall before the
+ * first event. First the events read so far are counted (the pipeline
+ * hands them over a batch at a time): every reader of figures comes here.
+ */
+int64_t	observe_clock(struct observe *o);
 
 /* The terminal's status line (sink.status): requests/s, error %, p50/p95/p99. */
 size_t	observe_status_line(void *arg, char *buf, size_t cap);

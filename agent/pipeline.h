@@ -54,18 +54,26 @@ struct pipeline {
 	void (*on_drain)(void *arg);
 	/* Called when a sink fails a batch (status < 0). */
 	void (*on_fail)(void *arg, struct sink *s, int status);
-	/* Each parsed event, before the level filter (metrics see them all). */
-	void (*observe)(void *arg, const struct event *ev,
-	    const struct pipeline_input *in, int64_t recv_ns);
+	/*
+	 * Each parsed event, the level filter's drops too (metrics see them
+	 * all). Those the batch keeps are handed over a run at a time: just
+	 * before it is sent, and at pipeline_observe_now. Their order may
+	 * differ from the lines' within a batch; the metrics clock allows that.
+	 */
+	void (*observe)(void *arg, const struct event *ev);
 	void *observe_arg;
+	unsigned observed;	/* events of cur already handed to observe */
 	/* Called once each sink given to pipeline_close has closed. */
 	void (*on_closed)(void *arg);
 	void *arg;
 	int closing;
 	int drain;		/* set before pipeline_close: sinks deliver everything, spools too */
-	uv_check_t flush;
-	uv_timer_t hold;	/* ends the wait for more lines in the batch being filled */	/* sends the batch being filled at the end of each loop turn */
+	uv_check_t flush;	/* sends the batch being filled at the end of each loop turn */
+	uv_timer_t hold;	/* ends the wait for more lines in the batch being filled */
 };
+
+/* Hand observe the events of the batch being filled that it has not seen (before a scrape). */
+void	pipeline_observe_now(struct pipeline *p);
 
 void	pipeline_init(struct pipeline *p, uv_loop_t *loop, const struct conf *c,
 	    size_t max_line);

@@ -144,4 +144,24 @@ assert all(0 <= e["p50"] <= e["p99"] <= e["max"] for e in ev), ev
 PY
 '
 t_stop_agent TERM
+
+# The pipeline hands events to metrics a batch at a time. A batch held for
+# its max age is still counted at a scrape: figures are as fresh as the
+# lines read, not as the lines sent.
+PORT3=$(free_port)
+"$LOGGEN" -n 50 -f json -o $D/held.log
+cat >$D/held.conf <<EOC
+{ "sources": [{"path": "$D/held.log", "name": "api"}],
+  "state_dir": "$D/held-state",
+  "metrics": {"listen": "127.0.0.1:$PORT3", "events": false},
+  "sinks": [{"type": "file", "path": "$D/held-out.jsonl", "batch": {"max_age_ms": "10m"}}] }
+EOC
+t_agent -c $D/held.conf
+held() { curl -fsS "http://127.0.0.1:$PORT3/metrics" >$D/held.scrape 2>/dev/null &&
+	awk "/^logagent_requests_total\\{/ { s += \$NF } END { exit s != 50 }" $D/held.scrape; }
+t_ok 'a scrape counts the lines of a batch the sink has not been sent yet' '
+	t_wait_for held 20 && ! test -s $D/held-out.jsonl
+'
+t_stop_agent TERM
+t_ok 'and the held batch is written at stop' 'test $(wc -l <$D/held-out.jsonl) -eq 50'
 t_done
