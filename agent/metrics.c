@@ -304,14 +304,14 @@ metrics_key_len(struct metrics_key *k, size_t n)
 
 /*
  * One more value. Label values are short: up to 16 bytes are copied with
- * two loads and stores that may overlap, not a call.
+ * two loads and stores that may overlap, not a call; a store may run past
+ * the value into the room of the next, which is written after it.
  */
 static inline void
 metrics_key_put(struct metrics_key *k, const char *p, size_t n)
 {
 	char *d = k->b + k->n + 2;
 	uint64_t x, y;
-	uint32_t a, b;
 
 	if (n > METRICS_VALUE_MAX)
 		n = METRICS_VALUE_MAX;
@@ -322,14 +322,10 @@ metrics_key_put(struct metrics_key *k, const char *p, size_t n)
 		memcpy(&y, p + n - 8, 8);
 		memcpy(d, &x, 8);
 		memcpy(d + n - 8, &y, 8);
-	} else if (n >= 4) {
-		memcpy(&a, p, 4);
-		memcpy(&b, p + n - 4, 4);
-		memcpy(d, &a, 4);
-		memcpy(d + n - 4, &b, 4);
-	} else
-		for (x = 0; x < n; x++)
-			d[x] = p[x];
+	} else {
+		x = bytes_load_low(p, n);
+		memcpy(d, &x, 8);
+	}
 	metrics_key_len(k, n);
 }
 
@@ -557,7 +553,6 @@ metrics_observe_req(struct metrics *m, const struct event *ev, int64_t now,
     struct metrics_req *rp)
 {
 	struct metrics_key k;
-	struct metrics_req r;
 	struct series *s;
 	unsigned le, b;
 	int64_t us;
@@ -566,14 +561,13 @@ metrics_observe_req(struct metrics *m, const struct event *ev, int64_t now,
 	if (now < m->tick_start || now >= m->tick_start + METRICS_TICK_NS ||
 	    m->tick_start == 0)
 		metrics_advance(m, now);
-	metrics_req_read(ev, &r);
-	*rp = r;
-	metrics_values(m, ev, &r, &k);
+	metrics_req_read(ev, rp);
+	metrics_values(m, ev, rp, &k);
 	s = metrics_series(m, &k);
 	s->events++;
-	s->requests += r.code != 0;
-	s->errors += r.code != 0 ? r.code >= m->error_status : ev->level >= LEVEL_ERROR;
-	if (r.latency.n == 0 || metrics_us(r.latency.p, r.latency.n, &us) != 0)
+	s->requests += rp->code != 0;
+	s->errors += rp->code != 0 ? rp->code >= m->error_status : ev->level >= LEVEL_ERROR;
+	if (rp->latency.n == 0 || metrics_us(rp->latency.p, rp->latency.n, &us) != 0)
 		return;
 	/*
 	 * The le bucket from the histogram's: every le below le_of[b] is
