@@ -165,24 +165,30 @@ hist_sparse_merge(struct hist_sparse *into, const struct hist_sparse *from)
 		into->cap = top > 2 * into->cap ? top : 2 * into->cap;
 		into->e = xrealloc(into->e, (size_t)into->cap * sizeof *into->e);
 	}
-	/*
-	 * From the top down, in place, the merged entries ending at top: the
-	 * place written is above every entry of into still to be read. Shared
-	 * buckets leave a gap at the bottom, closed after.
-	 */
-	for (a = into->n, b = from->n, n = top; b > 0;) {
-		if (a > 0 && into->e[a - 1].i > from->e[b - 1].i)
-			into->e[--n] = into->e[--a];
-		else if (a > 0 && into->e[a - 1].i == from->e[b - 1].i) {
-			into->e[--n] = into->e[--a];
-			into->e[n].c += from->e[--b].c;
-		} else
-			into->e[--n] = from->e[--b];
+	if (into->n == 0) {
+		/* A slot's first tick (every tick, for a 1m window): a copy. */
+		memcpy(into->e, from->e, (size_t)from->n * sizeof *into->e);
+		into->n = from->n;
+	} else {
+		/*
+		 * From the top down, in place, the merged entries ending at top:
+		 * the place written is above every entry of into still to be
+		 * read. Shared buckets leave a gap at the bottom, closed after.
+		 */
+		for (a = into->n, b = from->n, n = top; b > 0;) {
+			if (a > 0 && into->e[a - 1].i > from->e[b - 1].i)
+				into->e[--n] = into->e[--a];
+			else if (a > 0 && into->e[a - 1].i == from->e[b - 1].i) {
+				into->e[--n] = into->e[--a];
+				into->e[n].c += from->e[--b].c;
+			} else
+				into->e[--n] = from->e[--b];
+		}
+		/* What is left of into (a entries) lies at the bottom already. */
+		if (n > a)
+			memmove(into->e + a, into->e + n, (size_t)(top - n) * sizeof *into->e);
+		into->n = a + (top - n);
 	}
-	/* What is left of into (a entries) lies at the bottom already, below n. */
-	if (n > a)
-		memmove(into->e + a, into->e + n, (size_t)(top - n) * sizeof *into->e);
-	into->n = a + (top - n);
 	into->count += from->count;
 	into->sum += from->sum;
 	if (from->min < into->min)
