@@ -146,6 +146,35 @@ metrics_window_reset(struct metrics_window *w, int64_t start)
 	w->building_start = start;
 }
 
+/* The windows in the order ticks fill them, and who feeds whom (see metrics.h). */
+static void
+metrics_feeders(struct metrics *m)
+{
+	int64_t slot, f_slot;
+	unsigned i, j, w;
+	int f;
+
+	for (i = 0; i < m->nwindows; i++)
+		m->order[i] = i;
+	for (i = 1; i < m->nwindows; i++)	/* insertion sort: eight at most */
+		for (j = i; j > 0 && m->window_ns[m->order[j]] < m->window_ns[m->order[j - 1]]; j--) {
+			w = m->order[j];
+			m->order[j] = m->order[j - 1];
+			m->order[j - 1] = w;
+		}
+	for (i = 0; i < m->nwindows; i++) {
+		w = m->order[i];
+		slot = m->window_ns[w] / METRICS_SLOTS;
+		m->feeder[w] = -1;
+		for (j = 0; j < i; j++) {
+			f = (int)m->order[j];
+			f_slot = m->window_ns[f] / METRICS_SLOTS;
+			if (f_slot < slot && slot % f_slot == 0)
+				m->feeder[w] = f;	/* the last is the longest */
+		}
+	}
+}
+
 int
 metrics_init(struct metrics *m, const struct conf_metrics *c)
 {
@@ -180,6 +209,7 @@ metrics_init(struct metrics *m, const struct conf_metrics *c)
 			goto fail;
 		snprintf(m->window_name[i], sizeof m->window_name[i], "%s", w);
 	}
+	metrics_feeders(m);
 	m->nbuckets = c->buckets.n > 0 ? (unsigned)c->buckets.n : 11;
 	for (i = 0; i < m->nbuckets; i++) {
 		m->bucket[i] = c->buckets.n > 0 ? strtod(c->buckets.v[i], NULL) :
@@ -592,8 +622,9 @@ metrics_close_tick(struct metrics *m, int64_t end)
 {
 	struct metrics_figures f;
 	struct metrics_window *win;
-	struct metrics_slot *slot;
+	struct metrics_slot *slot, *fed, *closed[METRICS_MAX_WINDOWS];
 	struct hist_sparse *sp = &m->tick, recycled;
+	unsigned i;
 	struct series *s;
 	int64_t slot_ns;
 	unsigned w;
@@ -603,13 +634,22 @@ metrics_close_tick(struct metrics *m, int64_t end)
 			hist_compact(s->cur, sp);
 		else
 			sp->count = 0;
-		for (w = 0; w < m->nwindows; w++) {
+		memset(closed, 0, sizeof closed);
+		for (i = 0; i < m->nwindows; i++) {
+			w = m->order[i];
 			win = &s->win[w];
 			slot_ns = m->window_ns[w] / METRICS_SLOTS;
-			if (sp->count > 0)
-				hist_sparse_merge(&win->building.h, sp);
-			win->building.requests += s->requests - s->tick_requests;
-			win->building.errors += s->errors - s->tick_errors;
+			if (m->feeder[w] < 0) {
+				if (sp->count > 0)
+					hist_sparse_merge(&win->building.h, sp);
+				win->building.requests += s->requests - s->tick_requests;
+				win->building.errors += s->errors - s->tick_errors;
+			} else if (closed[m->feeder[w]] != NULL) {
+				fed = closed[m->feeder[w]];
+				hist_sparse_merge(&win->building.h, &fed->h);
+				win->building.requests += fed->requests;
+				win->building.errors += fed->errors;
+			}
 			if (end - win->building_start < slot_ns)
 				continue;
 			/*
@@ -624,6 +664,7 @@ metrics_close_tick(struct metrics *m, int64_t end)
 			win->building.h.min = UINT64_MAX;
 			win->building.h.e = recycled.e;
 			win->building.h.cap = recycled.cap;
+			closed[w] = slot;
 			win->head = (win->head + 1) % METRICS_SLOTS;
 			if (win->nclosed < METRICS_SLOTS)
 				win->nclosed++;
@@ -687,6 +728,7 @@ metrics_window_add(struct metrics *m, const struct series *s, unsigned w,
 {
 	const struct metrics_window *win = &s->win[w];
 	unsigned i;
+	int feed;
 
 	for (i = 0; i < win->nclosed; i++) {
 		hist_merge_sparse(h, &win->ring[i].h);
@@ -696,6 +738,12 @@ metrics_window_add(struct metrics *m, const struct series *s, unsigned w,
 	hist_merge_sparse(h, &win->building.h);
 	f->requests += win->building.requests;
 	f->errors += win->building.errors;
+	/* A fed window's newest part is still in its feeders' slots being filled. */
+	for (feed = m->feeder[w]; feed >= 0; feed = m->feeder[feed]) {
+		hist_merge_sparse(h, &s->win[feed].building.h);
+		f->requests += s->win[feed].building.requests;
+		f->errors += s->win[feed].building.errors;
+	}
 	if (s->cur != NULL && s->cur->count > 0)
 		hist_merge(h, s->cur);
 	f->requests += s->requests - s->tick_requests;

@@ -70,6 +70,15 @@ struct metrics {
 	int64_t window_ns[METRICS_MAX_WINDOWS];
 	char window_name[METRICS_MAX_WINDOWS][16];
 	unsigned nwindows;
+	/*
+	 * Windows by slot length, shortest first, and each one's feeder: the
+	 * longest shorter window whose slots its slot is a whole number of
+	 * (5m's 50 s slots for 1h's 600 s), or -1 for ticks. A fed window's
+	 * slot takes that window's closed slots, not every tick: a twelfth of
+	 * the merges for 1h. Its figures add the feeder's slot being filled.
+	 */
+	unsigned order[METRICS_MAX_WINDOWS];
+	int feeder[METRICS_MAX_WINDOWS];
 	double bucket[METRICS_MAX_BUCKETS];
 	uint64_t bucket_us[METRICS_MAX_BUCKETS];	/* the same in whole us, for the hot path */
 	unsigned char le_of[HIST_BUCKETS];	/* the first le at or above a hist bucket's low end */

@@ -165,6 +165,110 @@ on_window(void *arg, const struct metrics *m, unsigned w, const struct series *s
 	    (int)n, route, (unsigned long long)f->requests, (long long)((end - T0) / SEC));
 }
 
+/* Figures that must agree to the bit, the same histogram behind them. */
+static int
+figures_same(const struct metrics_figures *a, const struct metrics_figures *b)
+{
+	return a->requests == b->requests && a->errors == b->errors &&
+	    a->lat_count == b->lat_count && a->lat_sum == b->lat_sum && a->p50 == b->p50 &&
+	    a->p90 == b->p90 && a->p95 == b->p95 && a->p99 == b->p99 && a->max == b->max &&
+	    a->seconds == b->seconds;
+}
+
+struct window_log {
+	unsigned n;
+	struct metrics_figures f[4096];
+	int64_t end[4096];
+	unsigned w[4096];
+};
+
+static void
+log_window(void *arg, const struct metrics *m, unsigned w, const struct series *s,
+    const struct metrics_figures *f, int64_t end)
+{
+	struct window_log *l = arg;
+
+	(void)m;
+	(void)s;
+	if (l->n < 4096) {
+		l->f[l->n] = *f;
+		l->end[l->n] = end;
+		l->w[l->n++] = w;
+	}
+}
+
+/*
+ * A window fed by a shorter one's closed slots (1h by 5m's, 5m by 1m's)
+ * must have the figures it would have taking every tick itself: the same
+ * random traffic (gaps of up to 15 min, bursts, a jump past every window)
+ * into both, compared at random times and at every window's end, for
+ * windows in any order and lengths that do and do not divide.
+ */
+static void
+windows_fed(struct conf_metrics *c)
+{
+	static const char *const sets[][4] = {
+		{ "1m", "5m", "1h", NULL }, { "1h", "2m", "10m", "3m" }, { "7m", "1m", "21m", NULL },
+	};
+	static struct window_log la, lb;
+	struct metrics a, b;
+	struct metrics_figures fa, fb;
+	struct field fl[4];
+	struct event ev;
+	char lat[32], path[32];
+	unsigned seed = 4242, set, w, i, nw, differ = 0, checks = 0, fed = 0;
+	int64_t t;
+
+	for (set = 0; set < 3; set++) {
+		for (nw = 0; nw < 4 && sets[set][nw] != NULL; nw++)
+			;
+		c->windows.v = (char **)sets[set];
+		c->windows.n = nw;
+		metrics_init(&a, c);
+		metrics_init(&b, c);
+		for (w = 0; w < nw; w++) {
+			fed += a.feeder[w] >= 0;
+			b.feeder[w] = -1;	/* every window takes every tick */
+		}
+		la.n = lb.n = 0;
+		a.on_window = b.on_window = log_window;
+		a.arg = &la;
+		b.arg = &lb;
+		for (i = 0, t = T0; i < 60000; i++) {
+			seed = seed * 1103515245 + 12345;
+			if (i == 40000)
+				t += 3 * 3600 * SEC;	/* past every window */
+			else
+				t += (seed >> 16) % 1000 == 0 ? (int64_t)((seed >> 8) % 900) * SEC :
+				    (int64_t)((seed >> 16) % 400) * 1000000;
+			snprintf(lat, sizeof lat, "0.%06u", (seed >> 4) % 900000);
+			snprintf(path, sizeof path, "/r%u", (seed >> 12) % 3);
+			ev = request("GET", path, (seed >> 20) % 10 == 0 ? "503" : "200", lat, fl);
+			metrics_observe(&a, &ev, t);
+			metrics_observe(&b, &ev, t);
+			if (i % 97 == 0) {
+				metrics_advance(&a, t);
+				metrics_advance(&b, t);
+				for (w = 0; w < nw; w++) {
+					metrics_window(&a, a.all, w, t, &fa);
+					metrics_window(&b, b.all, w, t, &fb);
+					checks++;
+					differ += !figures_same(&fa, &fb);
+				}
+			}
+		}
+		differ += la.n != lb.n;
+		for (i = 0; i < la.n && i < lb.n; i++, checks++)
+			differ += la.w[i] != lb.w[i] || la.end[i] != lb.end[i] ||
+			    !figures_same(&la.f[i], &lb.f[i]);
+		metrics_free(&a);
+		metrics_free(&b);
+	}
+	c->windows.n = 0;
+	tap_ok(fed >= 5 && differ == 0, "windows fed by shorter ones' slots have the figures of "
+	    "windows fed every tick (%u fed windows, %u checks, %u differ)", fed, checks, differ);
+}
+
 int
 main(void)
 {
@@ -332,6 +436,7 @@ main(void)
 	}
 	metrics_free(&m);
 	latency_random();
+	windows_fed(c);
 
 	/*
 	 * le buckets are exact: bounds a few us apart fall inside one
