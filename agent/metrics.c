@@ -487,6 +487,7 @@ metrics_values(const struct metrics *m, const struct event *ev, const struct met
     struct metrics_key *k)
 {
 	const char *level;
+	uint32_t class;
 	unsigned g, i;
 
 	k->n = 0;
@@ -503,10 +504,12 @@ metrics_values(const struct metrics *m, const struct event *ev, const struct met
 			    r->path.n, k->b + k->n + 2, METRICS_VALUE_MAX + 1));
 			break;
 		case GK_STATUS_CLASS:
-			if (r->code != 0)
-				metrics_key_put(k, (const char []){ (char)('0' + r->code / 100),
-				    'x', 'x' }, 3);
-			else
+			if (r->code != 0) {
+				/* "2xx" as a word, stored: not bytes put down to be read back. */
+				class = ('0' + r->code / 100) | (uint32_t)'x' << 8 | (uint32_t)'x' << 16;
+				memcpy(k->b + k->n + 2, &class, 4);
+				metrics_key_len(k, 3);
+			} else
 				metrics_key_len(k, 0);
 			break;
 		case GK_STATUS:
