@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""pair.py RUNS LABEL_A LABEL_B -- CMD_A... --- CMD_B...: run A then B, RUNS
+times, both pinned to one CPU; print "LABEL median_s max_rss_kib" for each
+and "ratio B/A median" of the per-round ratios. On a shared VM, back-to-back
+series drift apart by tens of percent (a core slows down for a while); taken
+in turns on one core, A and B see the same machine, and a per-round ratio
+cancels what the round shares."""
+import os, statistics, sys, time
+
+runs, la, lb = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+rest = sys.argv[5:]
+cut = rest.index("---")
+cmds = {la: rest[:cut], lb: rest[cut + 1:]}
+cpus = sorted(os.sched_getaffinity(0))
+os.sched_setaffinity(0, {cpus[-1]})	# children inherit it
+
+def run(label):
+    t0 = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, 1)
+        try:
+            os.execvp(cmds[label][0], cmds[label])
+        finally:
+            os._exit(127)
+    _, status, ru = os.wait4(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit("%s: exit %d" % (label, os.waitstatus_to_exitcode(status)))
+    return time.monotonic() - t0, ru.ru_maxrss
+
+times = {la: [], lb: []}
+rss = {la: 0, lb: 0}
+for _ in range(runs):
+    for label in (la, lb):
+        t, r = run(label)
+        times[label].append(t)
+        rss[label] = max(rss[label], r)
+for label in (la, lb):
+    print("%s %.4f %d" % (label, statistics.median(times[label]), rss[label]))
+print("ratio %.4f" % statistics.median(b / a for a, b in zip(times[la], times[lb])))
