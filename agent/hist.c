@@ -53,28 +53,41 @@ hist_mid(const struct hist *h, unsigned i)
 	return v < h->min ? h->min : v > h->max ? h->max : v;
 }
 
+/* The smallest count of values at or below a quantile q (0 < q < 1) of h. */
+static uint64_t
+hist_rank(const struct hist *h, double q)
+{
+	uint64_t rank = (uint64_t)(q * (double)h->count);
+
+	if ((double)rank < q * (double)h->count)
+		rank++;
+	return rank == 0 ? 1 : rank;
+}
+
 void
 hist_quantiles(const struct hist *h, const double *q, unsigned nq, uint64_t *out)
 {
-	uint64_t rank[8], seen = 0;
-	unsigned i, j, k, hi;
+	uint64_t seen = 0, want = 0;
+	unsigned i, j, hi;
 
-	for (j = 0; j < nq && (h->count == 0 || q[j] <= 0); j++)
-		out[j] = h->count == 0 ? 0 : h->min;
-	for (k = 0; j + k < nq && k < 8 && q[j + k] < 1; k++) {
-		/* The smallest value with at least q of the values at or below it. */
-		rank[k] = (uint64_t)(q[j + k] * (double)h->count);
-		if ((double)rank[k] < q[j + k] * (double)h->count)
-			rank[k]++;
-		if (rank[k] == 0)
-			rank[k] = 1;
+	if (h->count == 0) {
+		for (j = 0; j < nq; j++)
+			out[j] = 0;
+		return;
 	}
+	for (j = 0; j < nq && q[j] <= 0; j++)
+		out[j] = h->min;
 	/* Only the buckets from the least value to the greatest can be set. */
-	hi = h->count > 0 ? hist_bucket(h->max) : 0;
-	for (i = h->count > 0 ? hist_bucket(h->min) : 0, k = 0; k < 8 && j < nq && i <= hi; i++) {
+	hi = hist_bucket(h->max);
+	if (j < nq && q[j] < 1)
+		want = hist_rank(h, q[j]);
+	for (i = hist_bucket(h->min); i <= hi && j < nq && q[j] < 1; i++) {
 		seen += h->b[i];
-		for (; k < 8 && j < nq && q[j] < 1 && seen >= rank[k]; j++, k++)
-			out[j] = hist_mid(h, i);
+		while (j < nq && q[j] < 1 && seen >= want) {
+			out[j++] = hist_mid(h, i);
+			if (j < nq && q[j] < 1)
+				want = hist_rank(h, q[j]);
+		}
 	}
 	for (; j < nq; j++)
 		out[j] = h->max;	/* q of 1, or past the last value */

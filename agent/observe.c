@@ -38,28 +38,15 @@ observe_event(void *arg, const struct event *ev)
 
 /*
  * A quantile, which is whole us, as seconds: exact, and without printf's
- * %g, whose floating-point path was most of the cost of a metrics event
- * (0.021219, 2, 0.5).
+ * %g, whose floating-point path was most of the cost of a metrics event.
  */
 static void
 observe_put_seconds(struct buf *b, const char *name, double s)
 {
-	char t[48], *p = t + sizeof t;
-	uint64_t us = s > 0 ? (uint64_t)(s * 1e6 + 0.5) : 0, whole = us / 1000000;
-	unsigned frac = (unsigned)(us % 1000000), digits = 6;
+	char t[32];
 
-	for (; frac != 0 && frac % 10 == 0; frac /= 10)
-		digits--;	/* no trailing zeros */
-	if (frac != 0) {
-		for (; digits > 0; digits--, frac /= 10)
-			*--p = (char)('0' + frac % 10);
-		*--p = '.';
-	}
-	do
-		*--p = (char)('0' + whole % 10);
-	while ((whole /= 10) != 0);
 	buf_printf(b, ",\"%s\":", name);
-	buf_append(b, p, (size_t)(t + sizeof t - p));
+	buf_append(b, t, timefmt_seconds(s > 0 ? (uint64_t)(s * 1e6 + 0.5) * 1000 : 0, t));
 }
 
 /* A window ended: one metrics event per series, queued for the next tick. */
@@ -148,7 +135,7 @@ observe_tick(uv_timer_t *t)
 	struct observe *o = t->data;
 	int64_t now;
 
-	pipeline_observe_now(o->pipe);	/* the batch being filled counts this second */
+	observe_catch_up(o);	/* the batch being filled counts this second */
 	now = evclock_tick(&o->clock, timefmt_now_ns(), uv_now(o->loop) * 1000000);
 
 	if (now != 0) {
@@ -158,11 +145,17 @@ observe_tick(uv_timer_t *t)
 	observe_send_pending(o);
 }
 
-int64_t
-observe_clock(struct observe *o)
+void
+observe_catch_up(struct observe *o)
 {
 	if (o->pipe != NULL && o->pipe->observe_arg == o)
 		pipeline_observe_now(o->pipe);
+}
+
+int64_t
+observe_clock(struct observe *o)
+{
+	observe_catch_up(o);
 	return o->clock.now != 0 ? o->clock.now : timefmt_now_ns();
 }
 
@@ -460,7 +453,7 @@ observe_http(void *arg, const char *path, struct buf *body, int *status,
 {
 	struct observe *o = arg;
 
-	observe_clock(o);	/* every event read so far counted, for both pages */
+	observe_catch_up(o);	/* for both pages */
 	if (strcmp(path, "/metrics") == 0) {
 		*ctype = "text/plain; version=0.0.4; charset=utf-8";
 		observe_agent_metrics(o, body);
@@ -548,10 +541,9 @@ void
 observe_close(struct observe *o, void (*on_closed)(struct observe *o))
 {
 	o->on_closed = on_closed;
-	if (o->pipe->observe_arg == o) {
-		pipeline_observe_now(o->pipe);	/* the lines read are all counted */
+	observe_catch_up(o);	/* the lines read are all counted */
+	if (o->pipe->observe_arg == o)
 		o->pipe->observe = NULL;
-	}
 	if (o->have_metrics) {
 		/* A replay's last minute is whole: its alerts are judged too. */
 		if (!o->clock.live)

@@ -47,10 +47,12 @@ void	observe_close(struct observe *o, void (*on_closed)(struct observe *o));
 void	observe_free(struct observe *o);
 
 /*
- * The clock of the windows (event or wall time); the wall before the
- * first event. First the events read so far are counted (the pipeline
- * hands them over a batch at a time): every reader of figures comes here.
+ * Count the events read so far: the pipeline hands them over a batch at a
+ * time, so every reader of figures or counts calls this first.
  */
+void	observe_catch_up(struct observe *o);
+
+/* The clock of the windows (event or wall time), after observe_catch_up; the wall before the first event. */
 int64_t	observe_clock(struct observe *o);
 
 /* The terminal's status line (sink.status): requests/s, error %, p50/p95/p99. */

@@ -84,3 +84,23 @@ timefmt_now_ns(void)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
+
+size_t
+timefmt_seconds(uint64_t ns, char *out)
+{
+	char digits[20];
+	uint64_t whole = ns / 1000000000, frac = ns % 1000000000;
+	size_t len = 0, w = 0;
+
+	do
+		digits[w++] = (char)('0' + whole % 10);
+	while ((whole /= 10) != 0);
+	while (w > 0)
+		out[len++] = digits[--w];
+	if (frac != 0) {
+		out[len++] = '.';
+		for (; frac != 0; frac = frac % 100000000 * 10)
+			out[len++] = (char)('0' + frac / 100000000);
+	}
+	return len;
+}

@@ -14,6 +14,12 @@
  */
 size_t	timefmt_rfc3339(int64_t ns, char *out);
 
+/*
+ * A duration of ns (>= 0) as seconds, the fraction without trailing
+ * zeros: "0.042", "2", "0.000001". At most 30 bytes written; the length.
+ */
+size_t	timefmt_seconds(uint64_t ns, char *out);
+
 /* "10:00:00.123" in local time, for the terminal. */
 size_t	timefmt_local_short(int64_t ns, char *out);
 

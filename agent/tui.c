@@ -80,7 +80,7 @@ tui_levels(struct observe *o, int color, struct buf *out)
 {
 	unsigned l;
 
-	observe_clock(o);	/* the levels of every event read so far */
+	observe_catch_up(o);	/* the levels of every event read so far */
 	for (l = 0; l < LEVEL_COUNT; l++) {
 		if (l > 0)
 			buf_puts(out, "  ");

@@ -2,12 +2,12 @@
 # SPDX-License-Identifier: MIT
 """measure.py RUNS LABEL -- CMD...: run CMD RUNS times (stdout to /dev/null),
 print the median wall time in seconds and the largest peak RSS in KiB as
-"LABEL median_s max_rss_kib"."""
-import os, resource, statistics, subprocess, sys, time
+"LABEL median_s max_rss_kib". run_once is pair.py's too."""
+import os, statistics, sys, time
 
-runs, label, cmd = int(sys.argv[1]), sys.argv[2], sys.argv[4:]
-times, rss = [], 0
-for _ in range(runs):
+
+def run_once(label, cmd):
+    """CMD once, stdout to /dev/null: (wall seconds, peak RSS KiB); exits on failure."""
     t0 = time.monotonic()
     # Each run in its own child so ru_maxrss is that run's peak.
     pid = os.fork()
@@ -19,8 +19,16 @@ for _ in range(runs):
         finally:
             os._exit(127)
     _, status, ru = os.wait4(pid, 0)
-    times.append(time.monotonic() - t0)
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit("%s: exit %d" % (label, os.waitstatus_to_exitcode(status)))
-    rss = max(rss, ru.ru_maxrss)
-print("%s %.4f %d" % (label, statistics.median(times), rss))
+    return time.monotonic() - t0, ru.ru_maxrss
+
+
+if __name__ == "__main__":
+    runs, label, cmd = int(sys.argv[1]), sys.argv[2], sys.argv[4:]
+    times, rss = [], 0
+    for _ in range(runs):
+        t, r = run_once(label, cmd)
+        times.append(t)
+        rss = max(rss, r)
+    print("%s %.4f %d" % (label, statistics.median(times), rss))

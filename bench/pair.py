@@ -6,7 +6,11 @@ and "ratio B/A median" of the per-round ratios. On a shared VM, back-to-back
 series drift apart by tens of percent (a core slows down for a while); taken
 in turns on one core, A and B see the same machine, and a per-round ratio
 cancels what the round shares."""
-import os, statistics, sys, time
+import os, statistics, sys
+
+sys.dont_write_bytecode = True	# no __pycache__ left in bench/
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from measure import run_once  # noqa: E402
 
 runs, la, lb = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 rest = sys.argv[5:]
@@ -15,26 +19,11 @@ cmds = {la: rest[:cut], lb: rest[cut + 1:]}
 cpus = sorted(os.sched_getaffinity(0))
 os.sched_setaffinity(0, {cpus[-1]})	# children inherit it
 
-def run(label):
-    t0 = time.monotonic()
-    pid = os.fork()
-    if pid == 0:
-        fd = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(fd, 1)
-        try:
-            os.execvp(cmds[label][0], cmds[label])
-        finally:
-            os._exit(127)
-    _, status, ru = os.wait4(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit("%s: exit %d" % (label, os.waitstatus_to_exitcode(status)))
-    return time.monotonic() - t0, ru.ru_maxrss
-
 times = {la: [], lb: []}
 rss = {la: 0, lb: 0}
 for _ in range(runs):
     for label in (la, lb):
-        t, r = run(label)
+        t, r = run_once(label, cmds[label])
         times[label].append(t)
         rss[label] = max(rss[label], r)
 for label in (la, lb):

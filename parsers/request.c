@@ -7,6 +7,7 @@
 
 #include "conf.h"
 #include "parser.h"
+#include "timefmt.h"
 
 const struct parse_opts parse_opts_default;
 
@@ -256,8 +257,8 @@ parser_latency(const struct parse_ctx *ctx, struct slice val,
     enum latency_unit unit, struct slice *out)
 {
 	char tmp[32], *o;
-	int64_t ns, whole, frac;
-	size_t len = 0, i, w;
+	int64_t ns;
+	size_t len;
 
 	if ((unit == LATENCY_UNIT_S || unit == LATENCY_UNIT_AUTO) &&
 	    request_plain_seconds(val)) {
@@ -269,23 +270,7 @@ parser_latency(const struct parse_ctx *ctx, struct slice val,
 	if (parser_decimal_scaled(val.p, val.n, request_unit_scale(unit), &ns) != val.n &&
 	    request_go_duration(val.p, val.n, &ns) != 0)
 		return 1;
-	/* Whole seconds, then the fraction without trailing zeros: 0.042, 2. */
-	whole = ns / 1000000000;
-	frac = ns % 1000000000;
-	w = 0;
-	do {
-		tmp[sizeof tmp - 1 - w++] = (char)('0' + whole % 10);
-		whole /= 10;
-	} while (whole > 0);
-	memmove(tmp, tmp + sizeof tmp - w, w);
-	len = w;
-	if (frac != 0) {
-		tmp[len++] = '.';
-		for (i = 0; i < 9 && frac != 0; i++) {
-			tmp[len++] = (char)('0' + frac / 100000000);
-			frac = frac % 100000000 * 10;
-		}
-	}
+	len = timefmt_seconds((uint64_t)ns, tmp);	/* 0.042, 2 */
 	if ((o = arena_dup(ctx->arena, tmp, len)) == NULL)
 		return AGENT_E_TOOBIG;
 	*out = (struct slice){ o, len };
