@@ -125,9 +125,7 @@ hist_compact(const struct hist *h, struct hist_sparse *out)
 	unsigned i, lo, hi;
 	uint32_t n = 0;
 
-	out->n = 0;
-	out->count = out->sum = out->max = 0;
-	out->min = UINT64_MAX;
+	hist_sparse_clear(out);
 	if (h->count == 0)
 		return;
 	/* Only the buckets between the least and the greatest value can be set. */
@@ -208,6 +206,14 @@ hist_sparse_merge(struct hist_sparse *into, const struct hist_sparse *from)
 		into->min = from->min;
 	if (from->max > into->max)
 		into->max = from->max;
+}
+
+void
+hist_sparse_clear(struct hist_sparse *s)
+{
+	s->n = 0;
+	s->count = s->sum = s->max = 0;
+	s->min = UINT64_MAX;
 }
 
 void

@@ -95,6 +95,8 @@ void	hist_compact(const struct hist *h, struct hist_sparse *out);
 void	hist_merge_sparse(struct hist *into, const struct hist_sparse *from);
 /* from added into into, in place (its room grows when it must). */
 void	hist_sparse_merge(struct hist_sparse *into, const struct hist_sparse *from);
+/* Empty, keeping its room. */
+void	hist_sparse_clear(struct hist_sparse *s);
 void	hist_sparse_free(struct hist_sparse *s);
 
 #endif

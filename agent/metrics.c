@@ -248,7 +248,8 @@ metrics_free(struct metrics *m)
 		next = s->next;
 		for (w = 0; w < m->nwindows; w++)
 			metrics_window_reset(&s->win[w], 0);
-		free(s->cur);
+		free(s->tick_lat);
+		hist_sparse_free(&s->tick_early);
 		free(s->key);
 		free(s->win);
 		free(s);
@@ -397,6 +398,7 @@ metrics_series_new(struct metrics *m, const struct metrics_key *k, uint32_t h)
 	s->key_n = (uint32_t)k->n;
 	s->hash = h;
 	s->win = xcalloc(m->nwindows, sizeof *s->win);
+	s->tick_early.min = UINT64_MAX;
 	for (w = 0; w < m->nwindows; w++)
 		metrics_window_reset(&s->win[w], m->tick_start);
 	if (m->last != NULL)
@@ -573,6 +575,39 @@ general:
 	return parser_decimal_scaled(p, n, 6, us) == n ? 0 : -1;
 }
 
+/* s's latencies of the tick being filled (its log, and what was taken out early) into h. */
+static void
+metrics_tick_into(const struct series *s, struct hist *h)
+{
+	uint32_t i;
+
+	for (i = 0; i < s->tick_n; i++)
+		hist_add(h, s->tick_lat[i]);
+	hist_merge_sparse(h, &s->tick_early);
+}
+
+/*
+ * No room in s's tick log for us: the log grows, up to METRICS_TICK_LOG;
+ * then it is folded, with us, into tick_early and starts again. A value
+ * past 32 bits (over an hour) goes there too. Memory stays bounded
+ * however busy a series is.
+ */
+static void
+metrics_tick_log_full(struct metrics *m, struct series *s, uint64_t us)
+{
+	if (us <= UINT32_MAX && s->tick_cap < METRICS_TICK_LOG) {
+		s->tick_cap = s->tick_cap == 0 ? 16 : 2 * s->tick_cap;
+		s->tick_lat = xrealloc(s->tick_lat, s->tick_cap * sizeof *s->tick_lat);
+		s->tick_lat[s->tick_n++] = (uint32_t)us;
+		return;
+	}
+	metrics_tick_into(s, &m->scratch);
+	hist_add(&m->scratch, us);
+	hist_compact(&m->scratch, &s->tick_early);
+	hist_clear(&m->scratch);
+	s->tick_n = 0;
+}
+
 void
 metrics_observe(struct metrics *m, const struct event *ev, int64_t now)
 {
@@ -610,13 +645,11 @@ metrics_observe_req(struct metrics *m, const struct event *ev, int64_t now,
 	for (le = m->le_of[b]; le < m->nbuckets && (uint64_t)us > m->bucket_us[le]; le++)
 		;
 	s->le[le]++;
-	s->lat_count++;
 	s->lat_sum_us += (uint64_t)us;
-	if (s->cur == NULL) {
-		s->cur = xmalloc(sizeof *s->cur);
-		hist_init(s->cur);
-	}
-	hist_add_at(s->cur, b, (uint64_t)us);
+	if (s->tick_n < s->tick_cap && (uint64_t)us <= UINT32_MAX)
+		s->tick_lat[s->tick_n++] = (uint32_t)us;
+	else
+		metrics_tick_log_full(m, s, (uint64_t)us);
 }
 
 /* The tick that ends at end closes: its figures go into every window's slot. */
@@ -633,9 +666,14 @@ metrics_close_tick(struct metrics *m, int64_t end)
 	unsigned w;
 
 	for (s = m->all; s != NULL; s = s->next) {
-		if (s->cur != NULL && s->cur->count > 0)
-			hist_compact(s->cur, sp);
-		else
+		if (s->tick_n > 0 || s->tick_early.count > 0) {
+			/* In a histogram shared by all series: one that stays in cache. */
+			metrics_tick_into(s, &m->scratch);
+			hist_compact(&m->scratch, sp);
+			hist_clear(&m->scratch);
+			s->tick_n = 0;
+			hist_sparse_clear(&s->tick_early);
+		} else
 			sp->count = 0;
 		memset(closed, 0, sizeof closed);
 		for (i = 0; i < m->nwindows; i++) {
@@ -673,8 +711,6 @@ metrics_close_tick(struct metrics *m, int64_t end)
 				win->nclosed++;
 			win->building_start = end;
 		}
-		if (sp->count > 0)
-			hist_clear(s->cur);
 		s->tick_requests = s->requests;
 		s->tick_errors = s->errors;
 	}
@@ -747,8 +783,7 @@ metrics_window_add(struct metrics *m, const struct series *s, unsigned w,
 		f->requests += s->win[feed].building.requests;
 		f->errors += s->win[feed].building.errors;
 	}
-	if (s->cur != NULL && s->cur->count > 0)
-		hist_merge(h, s->cur);
+	metrics_tick_into(s, h);
 	f->requests += s->requests - s->tick_requests;
 	f->errors += s->errors - s->tick_errors;
 	return (int64_t)win->nclosed * (m->window_ns[w] / METRICS_SLOTS) +

@@ -17,6 +17,7 @@
 #define METRICS_MAX_BUCKETS	64
 #define METRICS_MAX_GROUP	8
 #define METRICS_VALUE_MAX	1024	/* a group_by value is cut past this */
+#define METRICS_TICK_LOG	2048	/* latencies a series logs in a tick before they are folded */
 
 /* One slot of a window: its histogram (sparse) and its counts. */
 struct metrics_slot {
@@ -41,11 +42,20 @@ struct series {
 	uint32_t key_n;
 	char *key;		/* the values, each a 2-byte length (LE) and bytes; owned */
 	uint64_t events, requests, errors;
-	uint64_t lat_count;
 	uint64_t lat_sum_us;	/* exact; in seconds on the way out */
-	struct hist *cur;	/* this tick's latencies, allocated on first use */
-	uint64_t le[METRICS_MAX_BUCKETS + 1];	/* per bucket, not cumulative; last is +Inf */
+	/*
+	 * This tick's latencies (us) as they came. Appending writes one line
+	 * of a series; adding to a histogram of its own wrote a bucket
+	 * anywhere in 8 KiB, and a few tens of series' histograms do not fit
+	 * in a core's cache: that miss was the largest cost of metrics. The
+	 * log goes into one shared histogram when the tick closes.
+	 */
+	uint32_t *tick_lat;
+	uint32_t tick_n, tick_cap;
+	/* Per le bucket, not cumulative; the last is +Inf. Their sum is the latency count. */
+	uint64_t le[METRICS_MAX_BUCKETS + 1];
 	/* What ticks and scrapes read. */
+	struct hist_sparse tick_early;	/* this tick's latencies taken out of a full log */
 	uint64_t tick_requests, tick_errors;	/* requests and errors when this tick began */
 	struct metrics_window *win;	/* one per window; owned */
 	struct series *next;	/* all series, oldest first */
@@ -97,7 +107,7 @@ struct metrics {
 	struct series *overflow;
 	uint64_t overflow_events;
 	int64_t tick_start;	/* of the tick being filled; 0 before the first event */
-	struct hist scratch;	/* for window quantiles */
+	struct hist scratch;	/* for window quantiles and closing ticks; empty between uses */
 	struct hist_sparse tick;	/* a series' tick, compacted: its room is reused */
 
 	/* At the end of each window, for each series that saw events in it. */

@@ -154,7 +154,7 @@ metrics_prometheus(struct metrics *m, int64_t now, struct buf *out)
 		prom_double(out, (double)s->lat_sum_us / 1e6);
 		buf_puts(out, "logagent_request_duration_seconds_count");
 		prom_labels(out, m, s, NULL);
-		buf_printf(out, " %llu\n", (unsigned long long)s->lat_count);
+		buf_printf(out, " %llu\n", (unsigned long long)cum);	/* the +Inf bucket */
 	}
 	prom_window_gauge(out, m, figs, "logagent_window_requests_per_second",
 	    "Requests per second over the rolling window.",

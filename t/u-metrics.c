@@ -269,6 +269,75 @@ windows_fed(struct conf_metrics *c)
 	    "windows fed every tick (%u fed windows, %u checks, %u differ)", fed, checks, differ);
 }
 
+/* Figures against a histogram the test fills itself with the same values. */
+static int
+figures_of_hist(const struct metrics_figures *f, const struct hist *h)
+{
+	static const double qs[] = { 0.50, 0.90, 0.95, 0.99, 1 };
+	uint64_t v[5];
+
+	hist_quantiles(h, qs, 5, v);
+	return f->lat_count == h->count && f->lat_sum == (double)h->sum / 1e6 &&
+	    f->p50 == (double)v[0] / 1e6 && f->p90 == (double)v[1] / 1e6 &&
+	    f->p95 == (double)v[2] / 1e6 && f->p99 == (double)v[3] / 1e6 &&
+	    f->max == (double)v[4] / 1e6;
+}
+
+/*
+ * A series logs a tick's latencies and folds them when the tick closes,
+ * or earlier when its log is full (METRICS_TICK_LOG), and values past 32
+ * bits go past the log: whatever the way, its figures are those of one
+ * histogram of every value, while the tick fills and after it closed.
+ */
+static void
+tick_log_folds(struct conf_metrics *c)
+{
+	static const unsigned counts[] = { 1, 15, 17, 2048, 2049, 3 * METRICS_TICK_LOG + 5 };
+	struct metrics m;
+	struct metrics_figures f;
+	struct hist ref;
+	struct field fl[4];
+	struct event ev;
+	char lat[32];
+	unsigned seed = 777, k, i, bad = 0, checks = 0;
+	uint64_t us;
+
+	for (k = 0; k < sizeof counts / sizeof counts[0]; k++) {
+		metrics_init(&m, c);
+		hist_init(&ref);
+		for (i = 0; i < counts[k]; i++) {
+			seed = seed * 1103515245 + 12345;
+			/* Mostly milliseconds; now and then over an hour, past 2^32 us. */
+			us = (seed >> 16) % 97 == 3 ? 4294967296ULL + (seed >> 4) % 5000000000ULL :
+			    (uint64_t)((seed >> 8) % 3000000);
+			snprintf(lat, sizeof lat, "%llu.%06llu", (unsigned long long)(us / 1000000),
+			    (unsigned long long)(us % 1000000));
+			ev = request("GET", "/x", "200", lat, fl);
+			metrics_observe(&m, &ev, T0 + (int64_t)i * 1000);
+			hist_add(&ref, us);
+			if (i % 1000 == 999 || i + 1 == counts[k]) {
+				metrics_window(&m, m.all, 0, T0 + (int64_t)i * 1000, &f);
+				checks++;
+				bad += !figures_of_hist(&f, &ref);
+			}
+		}
+		metrics_advance(&m, T0 + METRICS_TICK_NS);
+		metrics_window(&m, m.all, 0, T0 + METRICS_TICK_NS, &f);
+		checks++;
+		bad += !figures_of_hist(&f, &ref);
+		/* The next tick starts empty: the log and what was folded early are gone. */
+		ev = request("GET", "/x", "200", "0.5", fl);
+		metrics_observe(&m, &ev, T0 + METRICS_TICK_NS);
+		hist_add(&ref, 500000);
+		metrics_window(&m, m.all, 0, T0 + METRICS_TICK_NS, &f);
+		checks++;
+		bad += !figures_of_hist(&f, &ref);
+		metrics_free(&m);
+	}
+	tap_ok(bad == 0, "a tick's latencies logged, folded early or past the log: the figures of "
+	    "one histogram (%u checks, %u wrong)", checks, bad);
+}
+
 int
 main(void)
 {
@@ -424,19 +493,23 @@ main(void)
 		    "2.", ".5", "abc" };
 		/* In us, exactly: ".5" too; "0.0212195" is cut, not rounded. */
 		uint64_t sum = 500000 + 1000000 + 21219 + 1000 + 12000001 + 500000;
+		uint64_t n;
 
 		for (i = 0; i < 8; i++) {
 			ev = request("GET", "/l", "200", lat[i], fl);
 			metrics_observe(&m, &ev, T0);
 		}
 		metrics_advance(&m, T0 + 1);
-		tap_ok(m.all->lat_count == 6 && m.all->lat_sum_us == sum,
-		    "latencies read: %llu, sum %llu us", (unsigned long long)m.all->lat_count,
+		for (i = 0, n = 0; i <= (int)m.nbuckets; i++)
+			n += m.all->le[i];
+		tap_ok(n == 6 && m.all->lat_sum_us == sum,
+		    "latencies read: %llu, sum %llu us", (unsigned long long)n,
 		    (unsigned long long)m.all->lat_sum_us);
 	}
 	metrics_free(&m);
 	latency_random();
 	windows_fed(c);
+	tick_log_folds(c);
 
 	/*
 	 * le buckets are exact: bounds a few us apart fall inside one
