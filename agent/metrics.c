@@ -250,7 +250,6 @@ metrics_free(struct metrics *m)
 			metrics_window_reset(&s->win[w], 0);
 		free(s->tick_lat);
 		hist_sparse_free(&s->tick_early);
-		free(s->key);
 		free(s->win);
 		free(s);
 	}
@@ -390,10 +389,9 @@ metrics_tab_grow(struct metrics *m)
 static struct series *
 metrics_series_new(struct metrics *m, const struct metrics_key *k, uint32_t h)
 {
-	struct series *s = xcalloc_lines(sizeof *s);
+	struct series *s = xcalloc_lines(sizeof *s + k->n);
 	unsigned w;
 
-	s->key = xmalloc(k->n);
 	memcpy(s->key, k->b, k->n);
 	s->key_n = (uint32_t)k->n;
 	s->hash = h;

@@ -40,7 +40,6 @@ struct series {
 	/* What every event touches, in one cache line: series are line-aligned. */
 	uint32_t hash;
 	uint32_t key_n;
-	char *key;		/* the values, each a 2-byte length (LE) and bytes; owned */
 	uint64_t events, requests, errors;
 	uint64_t lat_sum_us;	/* exact; in seconds on the way out */
 	/*
@@ -59,6 +58,12 @@ struct series {
 	uint64_t tick_requests, tick_errors;	/* requests and errors when this tick began */
 	struct metrics_window *win;	/* one per window; owned */
 	struct series *next;	/* all series, oldest first */
+	/*
+	 * The values, each a 2-byte length (LE) and bytes. In the same block:
+	 * a lookup loads the series and its key at once, where a pointer to
+	 * the key would wait for the series to be loaded first.
+	 */
+	char key[];
 };
 
 /* A window's figures for one series. */
