@@ -67,6 +67,30 @@ bytes_load_low(const char *p, size_t n)
 }
 
 /*
+ * n bytes from s to d, reading exactly s[0..n) and writing whole words:
+ * up to max(n, 8) bytes at d, which must have that room. For short
+ * values, copied where a memcpy call would cost more than the copy.
+ */
+static inline void
+bytes_copy(char *d, const char *s, size_t n)
+{
+	uint64_t x, y;
+	size_t i;
+
+	if (n < 8) {
+		x = bytes_load_low(s, n);
+		memcpy(d, &x, 8);
+		return;
+	}
+	for (i = 0; i + 8 < n; i += 8) {
+		memcpy(&x, s + i, 8);
+		memcpy(d + i, &x, 8);
+	}
+	memcpy(&y, s + n - 8, 8);
+	memcpy(d + n - 8, &y, 8);
+}
+
+/*
  * The bits set in x. Not __builtin_popcountll: without -mpopcnt (a
  * portable build) that is a call into libgcc.
  */

@@ -333,29 +333,16 @@ metrics_key_len(struct metrics_key *k, size_t n)
 }
 
 /*
- * One more value. Label values are short: up to 16 bytes are copied with
- * two loads and stores that may overlap, not a call; a store may run past
- * the value into the room of the next, which is written after it.
+ * One more value. Label values are short: copied by words, not a call;
+ * a store may run past the value into the room of the next, which is
+ * written after it.
  */
 static inline void
 metrics_key_put(struct metrics_key *k, const char *p, size_t n)
 {
-	char *d = k->b + k->n + 2;
-	uint64_t x, y;
-
 	if (n > METRICS_VALUE_MAX)
 		n = METRICS_VALUE_MAX;
-	if (n > 16)
-		memcpy(d, p, n);
-	else if (n >= 8) {
-		memcpy(&x, p, 8);
-		memcpy(&y, p + n - 8, 8);
-		memcpy(d, &x, 8);
-		memcpy(d + n - 8, &y, 8);
-	} else {
-		x = bytes_load_low(p, n);
-		memcpy(d, &x, 8);
-	}
+	bytes_copy(k->b + k->n + 2, p, n);
 	metrics_key_len(k, n);
 }
 

@@ -181,36 +181,46 @@ route_dotted(const char *p, size_t n, char *out, size_t len, size_t cap)
 #ifdef __SSE2__
 /*
  * The route of a path of at most ROUTE_FAST bytes, where out has room for
- * 2n + 16 (an id may be longer than its segment, and copies are whole
- * 16-byte stores). One pass of 16-byte compares makes a bit mask per
- * byte class (slash, digit, hex, dot) over the whole path; then each
- * segment's counts are popcounts of the masks, instead of a loop over its
- * bytes, and it is copied in 16-byte blocks. Same answers as the byte
- * loop in route_of, which the tests hold it to.
+ * 2n + 16 (an id may be longer than its segment, and copies write whole
+ * words). One pass of 16-byte compares makes a bit mask per byte class
+ * (slash, digit, hex, dot) over the whole path; then each segment's
+ * counts are popcounts of the masks, instead of a loop over its bytes,
+ * and it is copied by words. Same answers as the byte loop in route_of,
+ * which the tests hold it to.
  */
 #define ROUTE_FAST	63	/* below 64: bit n of a mask marks the end */
 
-static inline void
-route_copy16(char *out, const unsigned char *from, size_t n)
+/*
+ * The 16 bytes of path from k, in a register. The path is read in place,
+ * never past its end: the last block of a path of 16 bytes or more is
+ * the 16 that end it (its bits are shifted into place by the caller),
+ * and a shorter path is put together from word loads. A copy to the
+ * stack to load from instead cost a failed store forwarding per block.
+ */
+static inline __m128i
+route_block(const char *path, size_t n, size_t k)
 {
-	size_t k;
+	uint64_t lo, hi;
 
-	for (k = 0; k < n; k += 16)
-		_mm_storeu_si128((__m128i *)(void *)(out + k),
-		    _mm_loadu_si128((const __m128i *)(const void *)(from + k)));
+	if (n >= 16)
+		return _mm_loadu_si128((const __m128i *)(const void *)(path + k));
+	if (n <= 8)
+		return _mm_cvtsi64_si128((long long)bytes_load_low(path, n));
+	memcpy(&lo, path, 8);
+	memcpy(&hi, path + n - 8, 8);
+	return _mm_set_epi64x((long long)(hi >> (8 * (16 - n))), (long long)lo);
 }
 
 static size_t
 route_fast(const char *path, size_t n, char *out)
 {
-	_Alignas(16) unsigned char b[ROUTE_FAST + 1 + 16] = { 0 };
 	uint64_t slash = 0, digit = 0, hex = 0, dot = 0, stop = 0, below, seg, part, dots;
-	size_t pos, a, d, e, c, f, len = 0;
-	unsigned k;
+	size_t pos, a, d, e, c, f, k, len = 0;
 
-	memcpy(b, path, n);
 	for (k = 0; k < n; k += 16) {
-		__m128i v = _mm_load_si128((const __m128i *)(const void *)(b + k));
+		/* A last part block: the 16 bytes that end the path, bits shifted into place. */
+		size_t at = n >= 16 && k + 16 > n ? n - 16 : k;
+		__m128i v = route_block(path, n, at);
 		__m128i l = _mm_or_si128(v, _mm_set1_epi8(0x20));
 		/* Signed compares: bytes from 0x80 are below everything here. */
 		__m128i dg = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
@@ -219,14 +229,14 @@ route_fast(const char *path, size_t n, char *out)
 		    _mm_cmplt_epi8(l, _mm_set1_epi8('f' + 1)));
 
 		slash |= (uint64_t)(unsigned)_mm_movemask_epi8(
-		    _mm_cmpeq_epi8(v, _mm_set1_epi8('/'))) << k;
-		digit |= (uint64_t)(unsigned)_mm_movemask_epi8(dg) << k;
-		hex |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(dg, x)) << k;
+		    _mm_cmpeq_epi8(v, _mm_set1_epi8('/'))) << at;
+		digit |= (uint64_t)(unsigned)_mm_movemask_epi8(dg) << at;
+		hex |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(dg, x)) << at;
 		dot |= (uint64_t)(unsigned)_mm_movemask_epi8(
-		    _mm_cmpeq_epi8(v, _mm_set1_epi8('.'))) << k;
+		    _mm_cmpeq_epi8(v, _mm_set1_epi8('.'))) << at;
 		stop |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(
 		    _mm_cmpeq_epi8(v, _mm_set1_epi8('?')),
-		    _mm_cmpeq_epi8(v, _mm_set1_epi8('#')))) << k;
+		    _mm_cmpeq_epi8(v, _mm_set1_epi8('#')))) << at;
 	}
 	/* The query and fragment are not part of a route: they end it. */
 	if (stop != 0)
@@ -243,14 +253,14 @@ route_fast(const char *path, size_t n, char *out)
 		below = slash & ~(~0ULL << d);
 		a = below != 0 ? 64 - (size_t)__builtin_clzll(below) : 0;	/* after the slash */
 		e = (size_t)__builtin_ctzll(slash >> d << d);
-		route_copy16(out + len, b + pos, a - pos);
+		bytes_copy(out + len, path + pos, a - pos);
 		len += a - pos;
 		seg = ~0ULL << a & ~(~0ULL << e);
 		if (route_is_id(path + a, e - a, bits_count(digit & seg), bits_count(hex & seg))) {
 			memcpy(out + len, ":id", 3);
 			len += 3;
 		} else if (!(dot & seg)) {
-			route_copy16(out + len, b + a, e - a);
+			bytes_copy(out + len, path + a, e - a);
 			len += e - a;
 		} else {
 			/* app.3c8f9a2b.js: each part between dots, as route_dotted does. */
@@ -262,7 +272,7 @@ route_fast(const char *path, size_t n, char *out)
 					memcpy(out + len, ":id", 3);
 					len += 3;
 				} else {
-					route_copy16(out + len, b + c, f - c);
+					bytes_copy(out + len, path + c, f - c);
 					len += f - c;
 				}
 				if (f == e)
@@ -271,7 +281,7 @@ route_fast(const char *path, size_t n, char *out)
 			}
 		}
 	}
-	route_copy16(out + len, b + pos, n - pos);
+	bytes_copy(out + len, path + pos, n - pos);
 	len += n - pos;
 	out[len] = '\0';
 	return len;
