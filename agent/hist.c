@@ -136,9 +136,15 @@ hist_compact(const struct hist *h, struct hist_sparse *out)
 		free(out->e);
 		out->e = xmalloc((size_t)out->cap * sizeof *out->e);
 	}
-	for (i = lo; i <= hi; i++)
-		if (h->b[i] != 0)
-			out->e[n++] = (struct hist_entry){ (uint16_t)i, h->b[i] };
+	/*
+	 * Every bucket written, the next written over it unless it counted:
+	 * whether a bucket is empty is a coin toss in a tick's range, and a
+	 * branch on it was mispredicted half the time.
+	 */
+	for (i = lo; i <= hi; i++) {
+		out->e[n] = (struct hist_entry){ (uint16_t)i, h->b[i] };
+		n += h->b[i] != 0;
+	}
 	out->n = n;
 	out->count = h->count;
 	out->sum = h->sum;
