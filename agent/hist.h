@@ -93,8 +93,12 @@ void	hist_merge(struct hist *into, const struct hist *from);
  */
 void	hist_compact(const struct hist *h, struct hist_sparse *out);
 void	hist_merge_sparse(struct hist *into, const struct hist_sparse *from);
-/* from added into into, in place (its room grows when it must). */
-void	hist_sparse_merge(struct hist_sparse *into, const struct hist_sparse *from);
+/*
+ * from added into into, whose room is reused (and grows when it must),
+ * by way of scratch, which must be empty and is left empty.
+ */
+void	hist_sparse_merge(struct hist_sparse *into, const struct hist_sparse *from,
+	    struct hist *scratch);
 /* Empty, keeping its room. */
 void	hist_sparse_clear(struct hist_sparse *s);
 void	hist_sparse_free(struct hist_sparse *s);

@@ -667,12 +667,12 @@ metrics_close_tick(struct metrics *m, int64_t end)
 			slot_ns = m->window_ns[w] / METRICS_SLOTS;
 			if (m->feeder[w] < 0) {
 				if (sp->count > 0)
-					hist_sparse_merge(&win->building.h, sp);
+					hist_sparse_merge(&win->building.h, sp, &m->scratch);
 				win->building.requests += s->requests - s->tick_requests;
 				win->building.errors += s->errors - s->tick_errors;
 			} else if (closed[m->feeder[w]] != NULL) {
 				fed = closed[m->feeder[w]];
-				hist_sparse_merge(&win->building.h, &fed->h);
+				hist_sparse_merge(&win->building.h, &fed->h, &m->scratch);
 				win->building.requests += fed->requests;
 				win->building.errors += fed->errors;
 			}

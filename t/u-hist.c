@@ -59,6 +59,7 @@ main(void)
 	static const double qs[] = { 0.5, 0.9, 0.95, 0.99, 0.999 };
 	uint64_t *v = malloc(N * sizeof *v), got, want, x;
 	struct hist *h = malloc(sizeof *h), *a = malloc(sizeof *a), *b = malloc(sizeof *b);
+	struct hist *scratch = malloc(sizeof *scratch), *zero = malloc(sizeof *zero);
 	struct hist_sparse s1, s2;
 	unsigned i, ok;
 	double err, worst = 0;
@@ -103,6 +104,8 @@ main(void)
 	tap_is_int((long long)hist_quantile(h, 0), (long long)v[0], "p0 is the exact min");
 
 	/* Merging halves gives the whole; sparse slots give the same as dense. */
+	hist_init(scratch);
+	hist_init(zero);
 	hist_init(a);
 	hist_init(b);
 	seed = 42;
@@ -115,7 +118,7 @@ main(void)
 	tap_ok(s1.n < 1200 && s1.n > 100, "a sparse slot holds only non-empty buckets (%u)", s1.n);
 	hist_merge(a, b);
 	hist_init(b);
-	hist_sparse_merge(&s1, &s2);
+	hist_sparse_merge(&s1, &s2, scratch);
 	hist_merge_sparse(b, &s1);
 	tap_ok(memcmp(a->b, b->b, sizeof a->b) == 0 && a->count == b->count &&
 	    a->sum == b->sum && a->min == b->min && a->max == b->max,
@@ -124,7 +127,7 @@ main(void)
 	hist_sparse_free(&s2);
 
 	/*
-	 * A slot built tick by tick, merged in place: ticks of a few values
+	 * A slot built tick by tick, merged into its own room: ticks of a few values
 	 * each, some buckets shared and some new, some ticks past every bucket
 	 * so far and some below; against the same values added densely.
 	 */
@@ -142,7 +145,7 @@ main(void)
 			hist_add(a, x);
 		}
 		hist_compact(h, &s2);	/* into the room of the tick before */
-		hist_sparse_merge(&s1, &s2);
+		hist_sparse_merge(&s1, &s2, scratch);
 	}
 	hist_sparse_free(&s2);
 	hist_merge_sparse(b, &s1);
@@ -151,7 +154,8 @@ main(void)
 			ok = 0;
 	tap_ok(ok && s1.n <= s1.cap && memcmp(a->b, b->b, sizeof a->b) == 0 &&
 	    a->count == b->count && a->sum == b->sum && a->min == b->min && a->max == b->max,
-	    "300 ticks merged in place make the dense histogram, sorted (%u buckets)", s1.n);
+	    "300 ticks merged make the dense histogram, sorted (%u buckets)", s1.n);
+	tap_ok(memcmp(scratch, zero, sizeof *scratch) == 0, "the scratch histogram is left empty");
 	hist_sparse_free(&s1);
 
 	/* Quantiles in one pass are the ones asked one at a time. */
@@ -174,5 +178,7 @@ main(void)
 	free(h);
 	free(a);
 	free(b);
+	free(scratch);
+	free(zero);
 	return tap_done();
 }
