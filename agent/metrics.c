@@ -143,6 +143,7 @@ metrics_window_reset(struct metrics_window *w, int64_t start)
 	hist_sparse_free(&w->building.h);
 	w->building.requests = w->building.errors = 0;
 	w->head = w->nclosed = 0;
+	w->closes = w->fed_mark = 0;
 	w->building_start = start;
 }
 
@@ -172,6 +173,8 @@ metrics_feeders(struct metrics *m)
 			if (f_slot < slot && slot % f_slot == 0)
 				m->feeder[w] = f;	/* the last is the longest */
 		}
+		m->late[w] = m->feeder[w] >= 0 &&
+		    slot / (m->window_ns[m->feeder[w]] / METRICS_SLOTS) <= METRICS_SLOTS;
 	}
 }
 
@@ -637,6 +640,41 @@ metrics_observe_req(struct metrics *m, const struct event *ev, int64_t now,
 		metrics_tick_log_full(m, s, (uint64_t)us);
 }
 
+/*
+ * Of late-fed window w of s, the feeder's slots closed since w's slot
+ * began, which w has not taken: into h and the counts.
+ */
+static void
+metrics_fed_add(const struct metrics *m, const struct series *s, unsigned w, struct hist *h,
+    uint64_t *requests, uint64_t *errors)
+{
+	const struct metrics_window *fw = &s->win[m->feeder[w]];
+	const struct metrics_slot *slot;
+	uint32_t k, n = fw->closes - s->win[w].fed_mark;
+
+	for (k = 1; k <= n && k <= fw->nclosed; k++) {
+		slot = &fw->ring[(fw->head + METRICS_SLOTS - k) % METRICS_SLOTS];
+		hist_merge_sparse(h, &slot->h);
+		*requests += slot->requests;
+		*errors += slot->errors;
+	}
+}
+
+/* Late-fed window w of s takes what metrics_fed_add adds, into its slot being filled. */
+static void
+metrics_fed_take(struct metrics *m, struct series *s, unsigned w)
+{
+	struct metrics_window *win = &s->win[w];
+
+	if (s->win[m->feeder[w]].closes == win->fed_mark)
+		return;
+	hist_merge_sparse(&m->scratch, &win->building.h);
+	metrics_fed_add(m, s, w, &m->scratch, &win->building.requests, &win->building.errors);
+	hist_compact(&m->scratch, &win->building.h);
+	hist_clear(&m->scratch);
+	win->fed_mark = s->win[m->feeder[w]].closes;
+}
+
 /* The tick that ends at end closes: its figures go into every window's slot. */
 static void
 metrics_close_tick(struct metrics *m, int64_t end)
@@ -670,7 +708,7 @@ metrics_close_tick(struct metrics *m, int64_t end)
 					hist_sparse_merge(&win->building.h, sp, &m->scratch);
 				win->building.requests += s->requests - s->tick_requests;
 				win->building.errors += s->errors - s->tick_errors;
-			} else if (closed[m->feeder[w]] != NULL) {
+			} else if (!m->late[w] && closed[m->feeder[w]] != NULL) {
 				fed = closed[m->feeder[w]];
 				hist_sparse_merge(&win->building.h, &fed->h, &m->scratch);
 				win->building.requests += fed->requests;
@@ -678,6 +716,8 @@ metrics_close_tick(struct metrics *m, int64_t end)
 			}
 			if (end - win->building_start < slot_ns)
 				continue;
+			if (m->late[w])
+				metrics_fed_take(m, s, w);
 			/*
 			 * The slot is full: it becomes the newest closed one, and
 			 * the entries of the one it overwrites are the room of
@@ -691,6 +731,7 @@ metrics_close_tick(struct metrics *m, int64_t end)
 			win->building.h.e = recycled.e;
 			win->building.h.cap = recycled.cap;
 			closed[w] = slot;
+			win->closes++;
 			win->head = (win->head + 1) % METRICS_SLOTS;
 			if (win->nclosed < METRICS_SLOTS)
 				win->nclosed++;
@@ -720,11 +761,17 @@ metrics_advance(struct metrics *m, int64_t now)
 	unsigned w;
 
 	if (m->tick_start == 0 || now < m->tick_start) {
-		/* The first event, or the clock went back: start from here. */
+		/*
+		 * The first event, or the clock went back: start from here.
+		 * Slots being filled keep what they have, late-fed ones too.
+		 */
 		m->tick_start = aligned;
 		for (s = m->all; s != NULL; s = s->next)
-			for (w = 0; w < m->nwindows; w++)
+			for (w = 0; w < m->nwindows; w++) {
+				if (m->late[w])
+					metrics_fed_take(m, s, w);
 				s->win[w].building_start = aligned;
+			}
 		return;
 	}
 	for (w = 0; w < m->nwindows; w++)
@@ -751,7 +798,7 @@ metrics_window_add(struct metrics *m, const struct series *s, unsigned w,
     int64_t now, struct hist *h, struct metrics_figures *f)
 {
 	const struct metrics_window *win = &s->win[w];
-	unsigned i;
+	unsigned i, x;
 	int feed;
 
 	for (i = 0; i < win->nclosed; i++) {
@@ -762,8 +809,13 @@ metrics_window_add(struct metrics *m, const struct series *s, unsigned w,
 	hist_merge_sparse(h, &win->building.h);
 	f->requests += win->building.requests;
 	f->errors += win->building.errors;
-	/* A fed window's newest part is still in its feeders' slots being filled. */
-	for (feed = m->feeder[w]; feed >= 0; feed = m->feeder[feed]) {
+	/*
+	 * A fed window's newest part is still in its feeders' slots being
+	 * filled, and a late-fed one's in its feeder's slots not yet taken.
+	 */
+	for (x = w; (feed = m->feeder[x]) >= 0; x = (unsigned)feed) {
+		if (m->late[x])
+			metrics_fed_add(m, s, x, h, &f->requests, &f->errors);
 		hist_merge_sparse(h, &s->win[feed].building.h);
 		f->requests += s->win[feed].building.requests;
 		f->errors += s->win[feed].building.errors;

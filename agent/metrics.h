@@ -30,6 +30,8 @@ struct metrics_window {
 	unsigned head, nclosed;
 	struct metrics_slot building;
 	int64_t building_start;
+	uint32_t closes;	/* slots closed so far (wrapping) */
+	uint32_t fed_mark;	/* a window fed late: its feeder's closes it has taken */
 };
 
 /*
@@ -94,6 +96,15 @@ struct metrics {
 	 */
 	unsigned order[METRICS_MAX_WINDOWS];
 	int feeder[METRICS_MAX_WINDOWS];
+	/*
+	 * Fed late: a window whose slot is at most METRICS_SLOTS of its
+	 * feeder's (5m's 50 s, five of 1m's 10 s) takes them when its slot
+	 * closes, all at once, while they are still in the feeder's ring;
+	 * until then its figures add them. Merged as each closed, a slot
+	 * being filled was read and written back every tick, out of cache
+	 * each time (a few KiB per series).
+	 */
+	unsigned char late[METRICS_MAX_WINDOWS];
 	double bucket[METRICS_MAX_BUCKETS];
 	uint64_t bucket_us[METRICS_MAX_BUCKETS];	/* the same in whole us, for the hot path */
 	unsigned char le_of[HIST_BUCKETS];	/* the first le at or above a hist bucket's low end */
