@@ -2,8 +2,8 @@
 /*
  * metrics_cost.c FILE: the aggregation alone, in ns per event. FILE's lines
  * (loggen's JSON) are parsed as the pipeline parses them, a batch at a
- * time; only metrics_observe is timed, on events whose bytes are as warm
- * as they are in the agent, which calls it just after parsing each line.
+ * time; only metrics_observe is timed, over each batch once it is parsed,
+ * as the agent hands metrics the events of a batch (pipeline_observe_now).
  */
 #include "config.h"
 
