@@ -1,7 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # run-metrics.sh [LINES]: what metrics cost. First the aggregation alone
-# (bench/metrics_cost, ns per event, on the parsed lines); then logagent --oneshot on LINES
+# (bench/metrics_cost, ns per event, on the parsed lines), with events 1 ms
+# apart and again 1 us apart, which closes no tick: the difference is what
+# the ticks of a replay cost. Then logagent --oneshot on LINES
 # (default 1M) JSON lines into the null sink with metrics on and off, in
 # turns on one core (pair.py), RUNS (5) rounds: medians, and the median of
 # the rounds' on/off ratios. Target: on within 15% of off. Then the same
@@ -11,6 +13,7 @@
 
 "$B/bench/loggen" -n "$N" -t 1795860000000 -o "$W/json.log"
 "$B/bench/metrics_cost" "$W/json.log"
+"$B/bench/metrics_cost" "$W/json.log" 1000
 printf '{ "sources": [{"path": "%s/json.log", "format": "json"}], "sinks": [{"type": "null"}] }\n' \
     "$W" >"$W/on.conf"
 printf '{ "sources": [{"path": "%s/json.log", "format": "json"}], "metrics": {"enabled": false}, "sinks": [{"type": "null"}] }\n' \
