@@ -153,6 +153,13 @@ hist_compact(const struct hist *h, struct hist_sparse *out)
 }
 
 void
+hist_move(struct hist *h, struct hist_sparse *out)
+{
+	hist_compact(h, out);
+	hist_clear(h);
+}
+
+void
 hist_merge_sparse(struct hist *into, const struct hist_sparse *from)
 {
 	uint32_t k;
@@ -198,8 +205,7 @@ hist_sparse_merge(struct hist_sparse *into, const struct hist_sparse *from,
 	 */
 	hist_merge_sparse(scratch, into);
 	hist_merge_sparse(scratch, from);
-	hist_compact(scratch, into);
-	hist_clear(scratch);
+	hist_move(scratch, into);
 }
 
 void

@@ -92,6 +92,8 @@ void	hist_merge(struct hist *into, const struct hist *from);
  * slot added into h.
  */
 void	hist_compact(const struct hist *h, struct hist_sparse *out);
+/* The same, and h is empty again: a scratch histogram, handed on. */
+void	hist_move(struct hist *h, struct hist_sparse *out);
 void	hist_merge_sparse(struct hist *into, const struct hist_sparse *from);
 /*
  * from added into into, whose room is reused (and grows when it must),

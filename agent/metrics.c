@@ -591,8 +591,7 @@ metrics_tick_log_full(struct metrics *m, struct series *s, uint64_t us)
 	}
 	metrics_tick_into(s, &m->scratch);
 	hist_add(&m->scratch, us);
-	hist_compact(&m->scratch, &s->tick_early);
-	hist_clear(&m->scratch);
+	hist_move(&m->scratch, &s->tick_early);
 	s->tick_n = 0;
 }
 
@@ -670,8 +669,7 @@ metrics_fed_take(struct metrics *m, struct series *s, unsigned w)
 		return;
 	hist_merge_sparse(&m->scratch, &win->building.h);
 	metrics_fed_add(m, s, w, &m->scratch, &win->building.requests, &win->building.errors);
-	hist_compact(&m->scratch, &win->building.h);
-	hist_clear(&m->scratch);
+	hist_move(&m->scratch, &win->building.h);
 	win->fed_mark = s->win[m->feeder[w]].closes;
 }
 
@@ -692,8 +690,7 @@ metrics_close_tick(struct metrics *m, int64_t end)
 		if (s->tick_n > 0 || s->tick_early.count > 0) {
 			/* In a histogram shared by all series: one that stays in cache. */
 			metrics_tick_into(s, &m->scratch);
-			hist_compact(&m->scratch, sp);
-			hist_clear(&m->scratch);
+			hist_move(&m->scratch, sp);
 			s->tick_n = 0;
 			hist_sparse_clear(&s->tick_early);
 		} else
