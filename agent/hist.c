@@ -119,11 +119,40 @@ hist_merge(struct hist *into, const struct hist *from)
 		into->max = from->max;
 }
 
+/* out's room for n entries at least; what it held is not kept. */
+static void
+hist_sparse_room(struct hist_sparse *out, uint64_t n)
+{
+	if (n <= out->cap)
+		return;
+	out->cap = (uint32_t)n;
+	free(out->e);
+	out->e = xmalloc((size_t)out->cap * sizeof *out->e);
+}
+
+/* The rare compaction with a bucket past HIST_ENTRY_MAX: it takes more than one entry. */
+static uint32_t
+hist_compact_split(const struct hist *h, unsigned lo, unsigned hi, struct hist_sparse *out)
+{
+	uint64_t need = 0;
+	uint32_t n = 0, c;
+	unsigned i;
+
+	for (i = lo; i <= hi; i++)
+		need += ((uint64_t)h->b[i] + HIST_ENTRY_MAX - 1) / HIST_ENTRY_MAX;
+	hist_sparse_room(out, need);
+	for (i = lo; i <= hi; i++)
+		for (c = h->b[i]; c > 0; c -= c > HIST_ENTRY_MAX ? HIST_ENTRY_MAX : c)
+			out->e[n++] = (hist_entry)i << HIST_ENTRY_SHIFT |
+			    (c > HIST_ENTRY_MAX ? HIST_ENTRY_MAX : c);
+	return n;
+}
+
 void
 hist_compact(const struct hist *h, struct hist_sparse *out)
 {
 	unsigned i, lo, hi;
-	uint32_t n = 0;
+	uint32_t n = 0, any = 0;
 
 	hist_sparse_clear(out);
 	if (h->count == 0)
@@ -131,20 +160,21 @@ hist_compact(const struct hist *h, struct hist_sparse *out)
 	/* Only the buckets between the least and the greatest value can be set. */
 	lo = hist_bucket(h->min);
 	hi = hist_bucket(h->max);
-	if (hi - lo + 1 > out->cap) {
-		out->cap = hi - lo + 1;
-		free(out->e);
-		out->e = xmalloc((size_t)out->cap * sizeof *out->e);
-	}
+	/* No more buckets are set than there are values: a tick's few need few entries. */
+	hist_sparse_room(out, h->count < hi - lo + 1 ? h->count : hi - lo + 1);
 	/*
 	 * Every bucket written, the next written over it unless it counted:
 	 * whether a bucket is empty is a coin toss in a tick's range, and a
-	 * branch on it was mispredicted half the time.
+	 * branch on it was mispredicted half the time. The last bucket (the
+	 * max's) is set, so no write goes past the set ones.
 	 */
 	for (i = lo; i <= hi; i++) {
-		out->e[n] = (struct hist_entry){ (uint16_t)i, h->b[i] };
+		out->e[n] = (hist_entry)i << HIST_ENTRY_SHIFT | h->b[i];
 		n += h->b[i] != 0;
+		any |= h->b[i];
 	}
+	if (any > HIST_ENTRY_MAX)
+		n = hist_compact_split(h, lo, hi, out);
 	out->n = n;
 	out->count = h->count;
 	out->sum = h->sum;
@@ -167,7 +197,7 @@ hist_merge_sparse(struct hist *into, const struct hist_sparse *from)
 	if (from->count == 0)
 		return;
 	for (k = 0; k < from->n; k++)
-		into->b[from->e[k].i] += from->e[k].c;
+		into->b[hist_entry_bucket(from->e[k])] += hist_entry_count(from->e[k]);
 	into->count += from->count;
 	into->sum += from->sum;
 	if (from->min < into->min)

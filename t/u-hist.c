@@ -150,13 +150,50 @@ main(void)
 	hist_sparse_free(&s2);
 	hist_merge_sparse(b, &s1);
 	for (ok = 1, i = 1; i < s1.n; i++)
-		if (s1.e[i - 1].i >= s1.e[i].i || s1.e[i].c == 0)
+		if (hist_entry_bucket(s1.e[i - 1]) >= hist_entry_bucket(s1.e[i]) ||
+		    hist_entry_count(s1.e[i]) == 0)
 			ok = 0;
 	tap_ok(ok && s1.n <= s1.cap && memcmp(a->b, b->b, sizeof a->b) == 0 &&
 	    a->count == b->count && a->sum == b->sum && a->min == b->min && a->max == b->max,
 	    "300 ticks merged make the dense histogram, sorted (%u buckets)", s1.n);
 	tap_ok(memcmp(scratch, zero, sizeof *scratch) == 0, "the scratch histogram is left empty");
 	hist_sparse_free(&s1);
+
+	/*
+	 * A bucket with more values than an entry counts (a busy hour's slot):
+	 * split over entries of its bucket, which merges add back up, alone
+	 * and merged with a slot that has it too.
+	 */
+	hist_init(a);
+	hist_init(b);
+	memset(&s1, 0, sizeof s1);
+	memset(&s2, 0, sizeof s2);
+	for (k = 0; k < 2 * (size_t)HIST_ENTRY_MAX + 7; k++)
+		hist_add(a, 40000);
+	hist_add(a, 3);
+	hist_add(a, 1000000);
+	hist_compact(a, &s1);
+	for (ok = 1, i = 0; i < s1.n; i++)
+		if ((i > 0 && hist_entry_bucket(s1.e[i - 1]) > hist_entry_bucket(s1.e[i])) ||
+		    hist_entry_count(s1.e[i]) == 0)
+			ok = 0;
+	hist_merge_sparse(b, &s1);
+	tap_ok(ok && s1.n == 5 && s1.n <= s1.cap && memcmp(a->b, b->b, sizeof a->b) == 0 &&
+	    a->count == b->count && a->sum == b->sum,
+	    "a bucket of %u values takes 3 entries, in order, and merges back whole",
+	    2 * HIST_ENTRY_MAX + 7);
+	hist_add(b, 40000);
+	hist_compact(b, &s2);
+	hist_sparse_merge(&s1, &s2, scratch);
+	hist_clear(b);
+	hist_merge_sparse(b, &s1);
+	hist_merge(a, a);
+	hist_add(a, 40000);
+	tap_ok(memcmp(a->b, b->b, sizeof a->b) == 0 && a->count == b->count && s1.n == 7 &&
+	    memcmp(scratch, zero, sizeof *scratch) == 0,
+	    "two such slots merged add up, over %u entries", s1.n);
+	hist_sparse_free(&s1);
+	hist_sparse_free(&s2);
 
 	/* Quantiles in one pass are the ones asked one at a time. */
 	{
