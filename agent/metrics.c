@@ -173,8 +173,6 @@ metrics_feeders(struct metrics *m)
 			if (f_slot < slot && slot % f_slot == 0)
 				m->feeder[w] = f;	/* the last is the longest */
 		}
-		m->late[w] = m->feeder[w] >= 0 &&
-		    slot / (m->window_ns[m->feeder[w]] / METRICS_SLOTS) <= METRICS_SLOTS;
 	}
 }
 
@@ -640,8 +638,8 @@ metrics_observe_req(struct metrics *m, const struct event *ev, int64_t now,
 }
 
 /*
- * Of late-fed window w of s, the feeder's slots closed since w's slot
- * began, which w has not taken: into h and the counts.
+ * Of fed window w of s, the feeder's closed slots w has not taken: into
+ * h and the counts.
  */
 static void
 metrics_fed_add(const struct metrics *m, const struct series *s, unsigned w, struct hist *h,
@@ -659,7 +657,7 @@ metrics_fed_add(const struct metrics *m, const struct series *s, unsigned w, str
 	}
 }
 
-/* Late-fed window w of s takes what metrics_fed_add adds, into its slot being filled. */
+/* Fed window w of s takes what metrics_fed_add adds, into its slot being filled. */
 static void
 metrics_fed_take(struct metrics *m, struct series *s, unsigned w)
 {
@@ -679,7 +677,7 @@ metrics_close_tick(struct metrics *m, int64_t end)
 {
 	struct metrics_figures f;
 	struct metrics_window *win;
-	struct metrics_slot *slot, *fed, *closed[METRICS_MAX_WINDOWS];
+	struct metrics_slot *slot, *closed[METRICS_MAX_WINDOWS];
 	struct hist_sparse *sp = &m->tick, recycled;
 	unsigned i;
 	struct series *s;
@@ -705,15 +703,13 @@ metrics_close_tick(struct metrics *m, int64_t end)
 					hist_sparse_merge(&win->building.h, sp, &m->scratch);
 				win->building.requests += s->requests - s->tick_requests;
 				win->building.errors += s->errors - s->tick_errors;
-			} else if (!m->late[w] && closed[m->feeder[w]] != NULL) {
-				fed = closed[m->feeder[w]];
-				hist_sparse_merge(&win->building.h, &fed->h, &m->scratch);
-				win->building.requests += fed->requests;
-				win->building.errors += fed->errors;
-			}
+			} else if (closed[m->feeder[w]] != NULL &&
+			    s->win[m->feeder[w]].closes - win->fed_mark >= METRICS_SLOTS)
+				/* The next close would write over one not taken yet. */
+				metrics_fed_take(m, s, w);
 			if (end - win->building_start < slot_ns)
 				continue;
-			if (m->late[w])
+			if (m->feeder[w] >= 0)
 				metrics_fed_take(m, s, w);
 			/*
 			 * The slot is full: it becomes the newest closed one, and
@@ -765,7 +761,7 @@ metrics_advance(struct metrics *m, int64_t now)
 		m->tick_start = aligned;
 		for (s = m->all; s != NULL; s = s->next)
 			for (w = 0; w < m->nwindows; w++) {
-				if (m->late[w])
+				if (m->feeder[w] >= 0)
 					metrics_fed_take(m, s, w);
 				s->win[w].building_start = aligned;
 			}
@@ -807,12 +803,11 @@ metrics_window_add(struct metrics *m, const struct series *s, unsigned w,
 	f->requests += win->building.requests;
 	f->errors += win->building.errors;
 	/*
-	 * A fed window's newest part is still in its feeders' slots being
-	 * filled, and a late-fed one's in its feeder's slots not yet taken.
+	 * A fed window's newest part is still in its feeder's slots not yet
+	 * taken and in the feeder's own feeders' slots being filled.
 	 */
 	for (x = w; (feed = m->feeder[x]) >= 0; x = (unsigned)feed) {
-		if (m->late[x])
-			metrics_fed_add(m, s, x, h, &f->requests, &f->errors);
+		metrics_fed_add(m, s, x, h, &f->requests, &f->errors);
 		hist_merge_sparse(h, &s->win[feed].building.h);
 		f->requests += s->win[feed].building.requests;
 		f->errors += s->win[feed].building.errors;

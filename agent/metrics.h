@@ -31,7 +31,7 @@ struct metrics_window {
 	struct metrics_slot building;
 	int64_t building_start;
 	uint32_t closes;	/* slots closed so far (wrapping) */
-	uint32_t fed_mark;	/* a window fed late: its feeder's closes it has taken */
+	uint32_t fed_mark;	/* a fed window: its feeder's closes it has taken */
 };
 
 /*
@@ -90,21 +90,16 @@ struct metrics {
 	/*
 	 * Windows by slot length, shortest first, and each one's feeder: the
 	 * longest shorter window whose slots its slot is a whole number of
-	 * (5m's 50 s slots for 1h's 600 s), or -1 for ticks. A fed window's
-	 * slot takes that window's closed slots, not every tick: a twelfth of
-	 * the merges for 1h. Its figures add the feeder's slot being filled.
+	 * (5m's 50 s slots for 1h's 600 s), or -1 for ticks. A fed window
+	 * takes the feeder's closed slots late, all at once: when its own
+	 * slot closes, or sooner when the feeder's ring holds METRICS_SLOTS
+	 * not taken (1h takes 5m's twelve in two goes). Until then its
+	 * figures add them. Merged as each closed, a slot being filled was
+	 * read and written back that often, out of cache each time (a few
+	 * KiB per series).
 	 */
 	unsigned order[METRICS_MAX_WINDOWS];
 	int feeder[METRICS_MAX_WINDOWS];
-	/*
-	 * Fed late: a window whose slot is at most METRICS_SLOTS of its
-	 * feeder's (5m's 50 s, five of 1m's 10 s) takes them when its slot
-	 * closes, all at once, while they are still in the feeder's ring;
-	 * until then its figures add them. Merged as each closed, a slot
-	 * being filled was read and written back every tick, out of cache
-	 * each time (a few KiB per series).
-	 */
-	unsigned char late[METRICS_MAX_WINDOWS];
 	double bucket[METRICS_MAX_BUCKETS];
 	uint64_t bucket_us[METRICS_MAX_BUCKETS];	/* the same in whole us, for the hot path */
 	unsigned char le_of[HIST_BUCKETS];	/* the first le at or above a hist bucket's low end */
