@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """pair.py RUNS LABEL_A LABEL_B -- CMD_A... --- CMD_B...: run A then B, RUNS
 times, both pinned to one CPU; print "LABEL median_s max_rss_kib" for each
-and "ratio B/A median" of the per-round ratios. On a shared VM, back-to-back
+and "ratio B/A median q1 q3" of the per-round ratios. On a shared VM, back-to-back
 series drift apart by tens of percent (a core slows down for a while); taken
 in turns on one core, A and B see the same machine, and a per-round ratio
 cancels what the round shares."""
@@ -28,4 +28,8 @@ for _ in range(runs):
         rss[label] = max(rss[label], r)
 for label in (la, lb):
     print("%s %.4f %d" % (label, statistics.median(times[label]), rss[label]))
-print("ratio %.4f" % statistics.median(b / a for a, b in zip(times[la], times[lb])))
+# The spread too: on this VM the same pair of builds moves by a few percent
+# from one run of this script to the next.
+ratios = [b / a for a, b in zip(times[la], times[lb])]
+q = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
+print("ratio %.4f %.4f %.4f" % (statistics.median(ratios), q[0], q[2]))

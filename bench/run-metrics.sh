@@ -25,13 +25,13 @@ $P off on -- "$B/logagent" -c "$W/off.conf" --oneshot --- "$B/logagent" -c "$W/o
 $P off wall -- "$B/logagent" -c "$W/off.conf" --oneshot --- "$B/logagent" -c "$W/wall.conf" --oneshot |
     sed 's/^off /off2 /; s/^ratio /ratio2 /' >>"$W/results"
 awk -v n="$N" '
-	{ t[$1] = $2; r[$1] = $3 }
+	{ t[$1] = $2; r[$1] = $3; q3[$1] = $4 }
 	END {
 		printf "%-22s %9s %12s %10s\n", "metrics", "seconds", "lines/s", "peak RSS"
 		printf "%-22s %9.3f %12.0f %8.1f MiB\n", "off", t["off"], n / t["off"], r["off"] / 1024
 		printf "%-22s %9.3f %12.0f %8.1f MiB\n", "on", t["on"], n / t["on"], r["on"] / 1024
 		printf "%-22s %9.3f %12.0f %8.1f MiB\n", "on, metrics.clock wall", t["wall"], n / t["wall"], r["wall"] / 1024
-		printf "on / off: %.3f (target at most 1.15), median of the rounds; about %.0f ns per event end to end\n",
-		    t["ratio"], (t["ratio"] - 1) * t["off"] / n * 1e9
-		printf "on with the wall clock / off: %.3f\n", t["ratio2"]
+		printf "on / off: %.3f (target at most 1.15), median of the rounds (quartiles %.3f, %.3f); about %.0f ns per event end to end\n",
+		    t["ratio"], r["ratio"], q3["ratio"], (t["ratio"] - 1) * t["off"] / n * 1e9
+		printf "on with the wall clock / off: %.3f (quartiles %.3f, %.3f)\n", t["ratio2"], r["ratio2"], q3["ratio2"]
 	}' "$W/results"
