@@ -298,6 +298,51 @@ figures_of_hist(const struct metrics_figures *f, const struct hist *h)
  * bits go past the log: whatever the way, its figures are those of one
  * histogram of every value, while the tick fills and after it closed.
  */
+/*
+ * Series keys of every length from 19 to 138 bytes (the hash takes 16
+ * bytes a round, then 8, then what is left; the compare 8 at a time,
+ * then the last 8): keys that differ only in their last byte, or that
+ * are a prefix of another, are different series; the same key finds its
+ * series again.
+ */
+static void
+keys_every_length(struct conf_metrics *c)
+{
+	struct metrics m;
+	const struct series *s;
+	struct field fl[4];
+	struct event ev;
+	char path[160];
+	unsigned len, v, pass, wrong = 0, n = 0;
+	size_t ln;
+	const char *l;
+	int cap = c->max_series;
+
+	c->max_series = 1000;
+	c->group_by.n = 0;	/* source, method, route, status class */
+	metrics_init(&m, c);
+	c->max_series = cap;
+	for (pass = 0; pass < 2; pass++)
+		for (len = 1; len <= 120; len++)
+			for (v = 0; v < 2; v++) {
+				path[0] = '/';
+				memset(path + 1, 'a' + (char)(len % 26), len);
+				path[len] = v ? 'z' : 'y';
+				path[len + 1] = '\0';
+				ev = request("GET", path, "200", "0.01", fl);
+				metrics_observe(&m, &ev, T0);
+			}
+	for (s = m.all; s != NULL; s = s->next, n++) {
+		l = series_label(s, 2, &ln);	/* source, method, route */
+		wrong += s->requests != 2 || ln < 2 || ln > 121 || l[0] != '/' ||
+		    (l[ln - 1] != 'y' && l[ln - 1] != 'z');
+	}
+	tap_ok(n == 240 && m.nseries == 240 && wrong == 0, "keys of %u to %u bytes, differing "
+	    "in their last byte or their length, make 240 series found again (%u, %u wrong)",
+	    18 + 1, 18 + 120, n, wrong);
+	metrics_free(&m);
+}
+
 static void
 tick_log_folds(struct conf_metrics *c)
 {
@@ -519,6 +564,7 @@ main(void)
 	latency_random();
 	windows_fed(c);
 	tick_log_folds(c);
+	keys_every_length(c);
 
 	/*
 	 * le buckets are exact: bounds a few us apart fall inside one
