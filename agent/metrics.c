@@ -433,7 +433,7 @@ static inline void
 metrics_req_read(const struct event *ev, struct metrics_req *r)
 {
 	const struct field *f;
-	unsigned i, k, found;
+	unsigned i, found, d0, d1, d2;
 
 	memset(r, 0, sizeof *r);
 	/* A key is in an event once (the parsers replace repeats): stop at the fourth. */
@@ -449,9 +449,14 @@ metrics_req_read(const struct event *ev, struct metrics_req *r)
 		case 6:
 			if (memcmp(f->key.p, "status", 6) == 0 && f->type == FIELD_NUMBER &&
 			    f->val.n == 3) {
+				d0 = (unsigned char)f->val.p[0] - '0';
+				d1 = (unsigned char)f->val.p[1] - '0';
+				d2 = (unsigned char)f->val.p[2] - '0';
+				/* 1e5 is a JSON number of three bytes too: digits only, 100 to 599. */
+				if (d0 < 1 || d0 > 5 || d1 > 9 || d2 > 9)
+					break;
 				r->status = f->val;
-				for (k = 0, r->code = 0; k < 3; k++)
-					r->code = r->code * 10 + (unsigned)(f->val.p[k] - '0');
+				r->code = d0 * 100 + d1 * 10 + d2;
 				found++;
 			} else if (memcmp(f->key.p, "method", 6) == 0 &&
 			    f->type == FIELD_STRING) {

@@ -565,6 +565,26 @@ main(void)
 	windows_fed(c);
 	tick_log_folds(c);
 	keys_every_length(c);
+	{
+		/* Three bytes that are a JSON number but no HTTP status are no request. */
+		static const char *const odd[] = { "1e5", "-12", "1.5", "099", "600", "2x0" };
+		static const char *const ok[] = { "100", "200", "404", "599" };
+		struct metrics_req r;
+		unsigned j, wrong = 0;
+
+		for (j = 0; j < 6; j++) {
+			ev = request("GET", "/s", odd[j], NULL, fl);
+			metrics_request(&ev, &r);
+			wrong += r.code != 0 || r.status.n != 0;
+		}
+		for (j = 0; j < 4; j++) {
+			ev = request("GET", "/s", ok[j], NULL, fl);
+			metrics_request(&ev, &r);
+			wrong += r.code != (unsigned)atoi(ok[j]) || r.status.n != 3;
+		}
+		tap_ok(wrong == 0, "status 1e5, -12, 1.5, 099, 600, 2x0 make no request; 100 to 599 "
+		    "do (%u wrong)", wrong);
+	}
 
 	/*
 	 * le buckets are exact: bounds a few us apart fall inside one
