@@ -201,6 +201,9 @@ metrics_init(struct metrics *m, const struct conf_metrics *c)
 			if (strcmp(m->group[i], metrics_group_kinds[k]) == 0)
 				m->group_kind[i] = (unsigned char)k;
 	}
+	m->group_default = m->ngroup == 4 && m->group_kind[0] == GK_SOURCE &&
+	    m->group_kind[1] == GK_METHOD && m->group_kind[2] == GK_ROUTE &&
+	    m->group_kind[3] == GK_STATUS_CLASS;
 	m->nwindows = c->windows.n > 0 ? (unsigned)c->windows.n : 3;
 	for (i = 0; i < m->nwindows; i++) {
 		const char *w = c->windows.n > 0 ? c->windows.v[i] :
@@ -475,15 +478,43 @@ metrics_req_read(const struct event *ev, struct metrics_req *r)
 }
 
 /* ev's group_by values into k: a route folded, a status as its class. */
+static inline void
+metrics_put_route(const struct metrics *m, const struct metrics_req *r, struct metrics_key *k)
+{
+	metrics_key_len(k, r->path.n == 0 ? 0 : route_of(&m->routes, r->path.p, r->path.n,
+	    k->b + k->n + 2, METRICS_VALUE_MAX + 1));
+}
+
+static inline void
+metrics_put_class(const struct metrics_req *r, struct metrics_key *k)
+{
+	uint32_t class;
+
+	if (r->code != 0) {
+		/* "2xx" as a word, stored: not bytes put down to be read back. */
+		class = ('0' + r->code / 100) | (uint32_t)'x' << 8 | (uint32_t)'x' << 16;
+		memcpy(k->b + k->n + 2, &class, 4);
+		metrics_key_len(k, 3);
+	} else
+		metrics_key_len(k, 0);
+}
+
 static void
 metrics_values(const struct metrics *m, const struct event *ev, const struct metrics_req *r,
     struct metrics_key *k)
 {
 	const char *level;
-	uint32_t class;
 	unsigned g, i;
 
 	k->n = 0;
+	if (m->group_default) {
+		/* The default, which most run: straight through, no loop or switch. */
+		metrics_key_put(k, ev->source.p, ev->source.n);
+		metrics_key_put(k, r->method.p, r->method.n);
+		metrics_put_route(m, r, k);
+		metrics_put_class(r, k);
+		return;
+	}
 	for (g = 0; g < m->ngroup; g++) {
 		switch (m->group_kind[g]) {
 		case GK_SOURCE:
@@ -493,17 +524,10 @@ metrics_values(const struct metrics *m, const struct event *ev, const struct met
 			metrics_key_put(k, r->method.p, r->method.n);
 			break;
 		case GK_ROUTE:
-			metrics_key_len(k, r->path.n == 0 ? 0 : route_of(&m->routes, r->path.p,
-			    r->path.n, k->b + k->n + 2, METRICS_VALUE_MAX + 1));
+			metrics_put_route(m, r, k);
 			break;
 		case GK_STATUS_CLASS:
-			if (r->code != 0) {
-				/* "2xx" as a word, stored: not bytes put down to be read back. */
-				class = ('0' + r->code / 100) | (uint32_t)'x' << 8 | (uint32_t)'x' << 16;
-				memcpy(k->b + k->n + 2, &class, 4);
-				metrics_key_len(k, 3);
-			} else
-				metrics_key_len(k, 0);
+			metrics_put_class(r, k);
 			break;
 		case GK_STATUS:
 			metrics_key_put(k, r->status.p, r->status.n);
