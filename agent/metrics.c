@@ -201,9 +201,6 @@ metrics_init(struct metrics *m, const struct conf_metrics *c)
 			if (strcmp(m->group[i], metrics_group_kinds[k]) == 0)
 				m->group_kind[i] = (unsigned char)k;
 	}
-	m->group_default = m->ngroup == 4 && m->group_kind[0] == GK_SOURCE &&
-	    m->group_kind[1] == GK_METHOD && m->group_kind[2] == GK_ROUTE &&
-	    m->group_kind[3] == GK_STATUS_CLASS;
 	m->nwindows = c->windows.n > 0 ? (unsigned)c->windows.n : 3;
 	for (i = 0; i < m->nwindows; i++) {
 		const char *w = c->windows.n > 0 ? c->windows.v[i] :
@@ -478,43 +475,15 @@ metrics_req_read(const struct event *ev, struct metrics_req *r)
 }
 
 /* ev's group_by values into k: a route folded, a status as its class. */
-static inline void
-metrics_put_route(const struct metrics *m, const struct metrics_req *r, struct metrics_key *k)
-{
-	metrics_key_len(k, r->path.n == 0 ? 0 : route_of(&m->routes, r->path.p, r->path.n,
-	    k->b + k->n + 2, METRICS_VALUE_MAX + 1));
-}
-
-static inline void
-metrics_put_class(const struct metrics_req *r, struct metrics_key *k)
-{
-	uint32_t class;
-
-	if (r->code != 0) {
-		/* "2xx" as a word, stored: not bytes put down to be read back. */
-		class = ('0' + r->code / 100) | (uint32_t)'x' << 8 | (uint32_t)'x' << 16;
-		memcpy(k->b + k->n + 2, &class, 4);
-		metrics_key_len(k, 3);
-	} else
-		metrics_key_len(k, 0);
-}
-
 static void
 metrics_values(const struct metrics *m, const struct event *ev, const struct metrics_req *r,
     struct metrics_key *k)
 {
 	const char *level;
+	uint32_t class;
 	unsigned g, i;
 
 	k->n = 0;
-	if (m->group_default) {
-		/* The default, which most run: straight through, no loop or switch. */
-		metrics_key_put(k, ev->source.p, ev->source.n);
-		metrics_key_put(k, r->method.p, r->method.n);
-		metrics_put_route(m, r, k);
-		metrics_put_class(r, k);
-		return;
-	}
 	for (g = 0; g < m->ngroup; g++) {
 		switch (m->group_kind[g]) {
 		case GK_SOURCE:
@@ -524,10 +493,17 @@ metrics_values(const struct metrics *m, const struct event *ev, const struct met
 			metrics_key_put(k, r->method.p, r->method.n);
 			break;
 		case GK_ROUTE:
-			metrics_put_route(m, r, k);
+			metrics_key_len(k, r->path.n == 0 ? 0 : route_of(&m->routes, r->path.p,
+			    r->path.n, k->b + k->n + 2, METRICS_VALUE_MAX + 1));
 			break;
 		case GK_STATUS_CLASS:
-			metrics_put_class(r, k);
+			if (r->code != 0) {
+				/* "2xx" as a word, stored: not bytes put down to be read back. */
+				class = ('0' + r->code / 100) | (uint32_t)'x' << 8 | (uint32_t)'x' << 16;
+				memcpy(k->b + k->n + 2, &class, 4);
+				metrics_key_len(k, 3);
+			} else
+				metrics_key_len(k, 0);
 			break;
 		case GK_STATUS:
 			metrics_key_put(k, r->status.p, r->status.n);
@@ -706,7 +682,7 @@ metrics_close_tick(struct metrics *m, int64_t end)
 {
 	struct metrics_figures f;
 	struct metrics_window *win;
-	struct metrics_slot *slot, *closed[METRICS_MAX_WINDOWS];
+	struct metrics_slot *slot;
 	struct hist_sparse *sp = &m->tick, recycled;
 	unsigned i;
 	struct series *s;
@@ -722,7 +698,6 @@ metrics_close_tick(struct metrics *m, int64_t end)
 			hist_sparse_clear(&s->tick_early);
 		} else
 			sp->count = 0;
-		memset(closed, 0, sizeof closed);
 		for (i = 0; i < m->nwindows; i++) {
 			w = m->order[i];
 			win = &s->win[w];
@@ -732,9 +707,12 @@ metrics_close_tick(struct metrics *m, int64_t end)
 					hist_sparse_merge(&win->building.h, sp, &m->scratch);
 				win->building.requests += s->requests - s->tick_requests;
 				win->building.errors += s->errors - s->tick_errors;
-			} else if (closed[m->feeder[w]] != NULL &&
-			    s->win[m->feeder[w]].closes - win->fed_mark >= METRICS_SLOTS)
-				/* The next close would write over one not taken yet. */
+			} else if (s->win[m->feeder[w]].closes - win->fed_mark >= METRICS_SLOTS)
+				/*
+				 * The feeder's next close would write over one not
+				 * taken yet. It closes once a tick at most, before w
+				 * here, so this is met only just after it closed.
+				 */
 				metrics_fed_take(m, s, w);
 			if (end - win->building_start < slot_ns)
 				continue;
@@ -752,7 +730,6 @@ metrics_close_tick(struct metrics *m, int64_t end)
 			win->building.h.min = UINT64_MAX;
 			win->building.h.e = recycled.e;
 			win->building.h.cap = recycled.cap;
-			closed[w] = slot;
 			win->closes++;
 			win->head = (win->head + 1) % METRICS_SLOTS;
 			if (win->nclosed < METRICS_SLOTS)

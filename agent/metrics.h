@@ -82,7 +82,6 @@ struct metrics_figures {
 struct metrics {
 	char *group[METRICS_MAX_GROUP];	/* copies: a reload frees the conf */
 	unsigned char group_kind[METRICS_MAX_GROUP];	/* source, method, route...: see metrics.c */
-	int group_default;	/* group_by is source, method, route, status_class */
 	size_t group_len[METRICS_MAX_GROUP];
 	unsigned ngroup;
 	int64_t window_ns[METRICS_MAX_WINDOWS];

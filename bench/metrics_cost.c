@@ -2,8 +2,8 @@
 /*
  * metrics_cost.c FILE [APART]: the aggregation alone, in ns per event, on
  * a clock that moves APART ns an event (default 1 ms: a thousand events
- * a second, so windows roll; 1000 closes no tick in 1M events, which
- * leaves the cost per event without the ticks). FILE's lines
+ * a second, so windows roll; 1000 closes no tick in 1M events, though
+ * each series' tick log fills and folds early then). FILE's lines
  * (loggen's JSON) are parsed as the pipeline parses them, a batch at a
  * time; only metrics_observe is timed, over each batch once it is parsed,
  * as the agent hands metrics the events of a batch (pipeline_observe_now).

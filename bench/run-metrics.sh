@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: MIT
 # run-metrics.sh [LINES]: what metrics cost. First the aggregation alone
 # (bench/metrics_cost, ns per event, on the parsed lines), with events 1 ms
-# apart and again 1 us apart, which closes no tick: the difference is what
-# the ticks of a replay cost. Then logagent --oneshot on LINES
+# apart and again 1 us apart, which closes no tick (but each series' tick
+# log then fills and folds every 2048 values, so the difference is not all
+# that ticks cost). Then logagent --oneshot on LINES
 # (default 1M) JSON lines into the null sink with metrics on and off, in
-# turns on one core (pair.py), RUNS (5) rounds: medians, and the median of
-# the rounds' on/off ratios. Target: on within 15% of off. Then the same
+# turns on one core (pair.py), RUNS (5) rounds: medians, and the median and
+# quartiles of the rounds' on/off ratios. Target: on within 15% of off. Then the same
 # with the wall clock (metrics.clock), as a live tail has it: a replay on
 # the events' clock closes the ticks of all the time it covers.
 . "$(dirname "$0")/lib.sh"
