@@ -176,11 +176,18 @@ metrics_feeders(struct metrics *m)
 	}
 }
 
+/* What each kind of group value is to the cache of requests' series. */
+static const unsigned metrics_cache_keyed[] = {
+	[GK_FIELD] = 0, [GK_SOURCE] = REQCACHE_BY_SOURCE, [GK_METHOD] = REQCACHE_BY_METHOD,
+	[GK_ROUTE] = REQCACHE_BY_ROUTE, [GK_STATUS_CLASS] = REQCACHE_BY_CLASS,
+	[GK_STATUS] = REQCACHE_BY_STATUS, [GK_LEVEL] = REQCACHE_BY_LEVEL,
+};
+
 int
 metrics_init(struct metrics *m, const struct conf_metrics *c)
 {
 	char err[256];
-	unsigned i;
+	unsigned i, keyed;
 
 	memset(m, 0, sizeof *m);
 	if (c->group_by.n > 0) {
@@ -192,7 +199,7 @@ metrics_init(struct metrics *m, const struct conf_metrics *c)
 			m->group[i] = xstrdup(metrics_default_group[i]);
 		m->ngroup = 4;
 	}
-	for (i = 0; i < m->ngroup; i++) {
+	for (i = 0, keyed = 0; i < m->ngroup; i++) {
 		unsigned k;
 
 		m->group_kind[i] = GK_FIELD;
@@ -200,7 +207,13 @@ metrics_init(struct metrics *m, const struct conf_metrics *c)
 		for (k = GK_SOURCE; k <= GK_LEVEL; k++)
 			if (strcmp(m->group[i], metrics_group_kinds[k]) == 0)
 				m->group_kind[i] = (unsigned char)k;
+		keyed |= metrics_cache_keyed[m->group_kind[i]];
 	}
+	/* Any other field in the key: the cache does not know its value. */
+	for (i = 0; i < m->ngroup; i++)
+		if (m->group_kind[i] == GK_FIELD)
+			keyed = 0;
+	reqcache_init(&m->cache, keyed);
 	m->nwindows = c->windows.n > 0 ? (unsigned)c->windows.n : 3;
 	for (i = 0; i < m->nwindows; i++) {
 		const char *w = c->windows.n > 0 ? c->windows.v[i] :
@@ -255,6 +268,7 @@ metrics_free(struct metrics *m)
 		free(s);
 	}
 	free(m->tab);
+	reqcache_free(&m->cache);
 	hist_sparse_free(&m->tick);
 	for (w = 0; w < m->ngroup; w++)
 		free(m->group[w]);
@@ -610,6 +624,7 @@ void
 metrics_observe_req(struct metrics *m, const struct event *ev, int64_t now,
     struct metrics_req *rp)
 {
+	struct reqcache_key ck;
 	struct metrics_key k;
 	struct series *s;
 	unsigned le, b;
@@ -620,8 +635,14 @@ metrics_observe_req(struct metrics *m, const struct event *ev, int64_t now,
 	    m->tick_start == 0)
 		metrics_advance(m, now);
 	metrics_req_read(ev, rp);
-	metrics_values(m, ev, rp, &k);
-	s = metrics_series(m, &k);
+	if ((s = reqcache_find(&m->cache, &ev->source, &rp->method, &rp->path, rp->code,
+	    (unsigned)ev->level, &ck)) == NULL) {
+		metrics_values(m, ev, rp, &k);
+		s = metrics_series(m, &k);
+		/* Past the cap every event is counted as overflowing: not cached. */
+		if (s != m->overflow)
+			reqcache_put(&ck, s);
+	}
 	s->events++;
 	s->requests += rp->code != 0;
 	s->errors += rp->code != 0 ? rp->code >= m->error_status : ev->level >= LEVEL_ERROR;

@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "conf.h"
 #include "hist.h"
+#include "reqcache.h"
 #include "route.h"
 
 #define METRICS_TICK_NS		(10LL * 1000000000)	/* the finest slot */
@@ -117,6 +118,7 @@ struct metrics {
 	unsigned nseries;
 	struct series *overflow;
 	uint64_t overflow_events;
+	struct reqcache cache;	/* requests' series by their raw values */
 	int64_t tick_start;	/* of the tick being filled; 0 before the first event */
 	struct hist scratch;	/* for window quantiles and closing ticks; empty between uses */
 	struct hist_sparse tick;	/* a series' tick, compacted: its room is reused */

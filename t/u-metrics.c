@@ -8,6 +8,7 @@
 
 #include "conf.h"
 #include "metrics.h"
+#include "reqcache.h"
 #include "parser.h"
 #include "route.h"
 #include "request.h"
@@ -343,6 +344,128 @@ keys_every_length(struct conf_metrics *c)
 	metrics_free(&m);
 }
 
+/* Two metrics made alike: the same series, in the same order, with the same figures. */
+static int
+metrics_same(struct metrics *a, struct metrics *b, unsigned ngroup, int64_t now)
+{
+	const struct series *x, *y;
+	struct metrics_figures fx, fy;
+	const char *lx, *ly;
+	size_t nx, ny;
+	unsigned g, w;
+
+	if (a->nseries != b->nseries || a->overflow_events != b->overflow_events)
+		return 0;
+	for (x = a->all, y = b->all; x != NULL && y != NULL; x = x->next, y = y->next) {
+		if (x->events != y->events || x->requests != y->requests ||
+		    x->errors != y->errors || x->lat_sum_us != y->lat_sum_us ||
+		    memcmp(x->le, y->le, sizeof x->le) != 0)
+			return 0;
+		for (g = 0; g < ngroup; g++) {
+			lx = series_label(x, g, &nx);
+			ly = series_label(y, g, &ny);
+			if (nx != ny || memcmp(lx, ly, nx) != 0)
+				return 0;
+		}
+		for (w = 0; w < a->nwindows; w++) {
+			metrics_window(a, x, w, now, &fx);
+			metrics_window(b, y, w, now, &fy);
+			if (!figures_same(&fx, &fy))
+				return 0;
+		}
+	}
+	return x == NULL && y == NULL;
+}
+
+/*
+ * The cache of requests' series (reqcache.h) finds the series the whole
+ * way would. The same random traffic goes into metrics with the cache
+ * and without, for group_by sets it keys and one it cannot (a field of
+ * the line's own), under a cap the traffic overflows and one it does
+ * not: the same series must come out, in the same order, with the same
+ * counts and figures. The sources' names share one buffer, as a batch's
+ * copy may take a freed one's place; methods of 8 bytes and more, one
+ * ending in a NUL; paths
+ * with ids, with a query, of 40 bytes and more, empty; statuses that are
+ * no HTTP status. Traffic that repeats comes first, then a stretch with
+ * a new path each event (which must rest the cache), then repeats again
+ * (which must wake it).
+ */
+static void
+cache_same(struct conf_metrics *c)
+{
+	static char *const sets[][3] = {
+		{ NULL }, { "route", NULL }, { "method", "status", NULL },
+		{ "source", "level", "status_class" }, { "route", "user", NULL },
+	};
+	static const char *const names[] = { "/var/log/a.log", "/var/log/b.log", "/var/log/cc.log" };
+	static const char *const methods[] = { "GET", "POST", "PROPFIND", "MKCALENDAR", NULL };
+	static const char *const statuses[] = { "200", "201", "404", "503", "1e5", "600" };
+	struct metrics a, b;
+	struct field fl[5];
+	struct event ev;
+	char source[32], path[96], lat[32];
+	unsigned set, i, r, seed = 4242, bad = 0, rested = 0, woke = 0, cut, n;
+	int cap = c->max_series;
+	uint64_t found = 0;
+
+	for (set = 0; set < sizeof sets / sizeof sets[0]; set++)
+		for (cut = 0; cut < 2; cut++) {
+			for (n = 0; n < 3 && sets[set][n] != NULL; n++)
+				;
+			c->group_by.v = (char **)sets[set];
+			c->group_by.n = n;
+			c->max_series = cut ? 40 : 1000;
+			metrics_init(&a, c);
+			metrics_init(&b, c);
+			reqcache_free(&b.cache);	/* b: the whole way, always */
+			for (i = 0; i < 60000; i++) {
+				seed = seed * 1103515245 + 12345;
+				r = seed >> 8;
+				snprintf(source, sizeof source, "%s", names[r % 3]);
+				if (i >= 20000 && i < 40000)	/* a new path each event */
+					snprintf(path, sizeof path, "/api/users/%u/orders", i);
+				else
+					switch ((r >> 2) % 7) {
+					case 0: snprintf(path, sizeof path, "/api/items"); break;
+					case 1: snprintf(path, sizeof path, "/api/items/%u", (r >> 5) % 50); break;
+					case 2: snprintf(path, sizeof path, "/static/app.%08x.js", (r >> 5) % 3); break;
+					case 3: snprintf(path, sizeof path, "/a/path/of/forty/bytes/and/more/%u",
+					    (r >> 5) % 4); break;
+					case 4: snprintf(path, sizeof path, "/api/search?q=%u", (r >> 5) % 5); break;
+					case 5: path[0] = '\0'; break;
+					default: snprintf(path, sizeof path, "/health"); break;
+					}
+				snprintf(lat, sizeof lat, "0.%06u", (r >> 3) % 900000);
+				ev = t_request(methods[(r >> 9) % 5], path, statuses[(r >> 12) % 6],
+				    (r >> 15) % 5 ? lat : NULL, source, fl);
+				ev.level = (enum level)((r >> 18) % LEVEL_COUNT);
+				/* "GET" and a NUL: a method of its own, with GET's word. */
+				if ((r >> 9) % 5 == 0 && (r >> 22) % 4 == 0)
+					fl[0].val.n = 4;
+				fl[ev.nfields] = (struct field){ SLICE_LIT("user"), { names[(r >> 20) % 3], 3 },
+				    FIELD_STRING };
+				ev.nfields++;
+				metrics_observe(&a, &ev, T0 + (int64_t)i * 1000000);
+				metrics_observe(&b, &ev, T0 + (int64_t)i * 1000000);
+				rested |= a.cache.rest > 0 && i < 40000;
+				woke |= i >= 40000 + REQCACHE_REST && a.cache.rest == 0 && a.cache.found > 0;
+			}
+			bad += !metrics_same(&a, &b, n ? n : 4, T0 + 60000LL * 1000000);
+			if (set == 4)
+				bad += a.cache.e != NULL;	/* a field the cache cannot know: off */
+			found += a.cache.found;
+			metrics_free(&a);
+			metrics_free(&b);
+		}
+	c->group_by.n = 0;
+	c->max_series = cap;
+	tap_ok(bad == 0 && found > 0, "the cache of requests' series finds what the whole way "
+	    "finds: 5 group_by sets, 2 caps, 60000 events each (%u differ; %llu found in it)", bad,
+	    (unsigned long long)found);
+	tap_ok(rested && woke, "a new path each event rests the cache; repeats wake it again");
+}
+
 static void
 tick_log_folds(struct conf_metrics *c)
 {
@@ -565,6 +688,7 @@ main(void)
 	windows_fed(c);
 	tick_log_folds(c);
 	keys_every_length(c);
+	cache_same(c);
 	{
 		/* Three bytes that are a JSON number but no HTTP status are no request. */
 		static const char *const odd[] = { "1e5", "-12", "1.5", "099", "600", "2x0" };
