@@ -119,6 +119,33 @@ hist_merge(struct hist *into, const struct hist *from)
 		into->max = from->max;
 }
 
+/*
+ * count, sum, min and max kept in registers over the values, not in h:
+ * with hist_add, each value waited on the last's stores to them (the
+ * compiler cannot tell a bucket's count from h's own fields).
+ */
+void
+hist_add_log(struct hist *h, const uint32_t *v, uint32_t n)
+{
+	uint64_t sum = 0;
+	uint32_t i, min = UINT32_MAX, max = 0;
+
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++) {
+		h->b[hist_bucket(v[i])]++;
+		sum += v[i];
+		min = v[i] < min ? v[i] : min;
+		max = v[i] > max ? v[i] : max;
+	}
+	h->count += n;
+	h->sum += sum;
+	if (min < h->min)
+		h->min = min;
+	if (max > h->max)
+		h->max = max;
+}
+
 /* out's room for n entries at least; what it held is not kept. */
 static void
 hist_sparse_room(struct hist_sparse *out, uint64_t n)

@@ -100,6 +100,9 @@ hist_add(struct hist *h, uint64_t us)
 	hist_add_at(h, hist_bucket(us), us);
 }
 
+/* n values (us, below 2^32) into h: the log of a tick, at its end. */
+void	hist_add_log(struct hist *h, const uint32_t *v, uint32_t n);
+
 /* The value at quantile q (0..1): the middle of its bucket, within min..max; 0 if empty. */
 uint64_t hist_quantile(const struct hist *h, double q);
 /* The same for nq quantiles in ascending order, in one pass, into out. */

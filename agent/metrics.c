@@ -584,10 +584,7 @@ general:
 static void
 metrics_tick_into(const struct series *s, struct hist *h)
 {
-	uint32_t i;
-
-	for (i = 0; i < s->tick_n; i++)
-		hist_add(h, s->tick_lat[i]);
+	hist_add_log(h, s->tick_lat, s->tick_n);
 	hist_merge_sparse(h, &s->tick_early);
 }
 

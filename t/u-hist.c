@@ -211,6 +211,29 @@ main(void)
 				ok = 0;
 		tap_ok(ok, "quantiles in one pass agree with one at a time, and are 0 when empty");
 	}
+	/* A tick's log at once is the same histogram as each value added. */
+	{
+		static uint32_t log[5000];
+		unsigned r = 99;
+
+		hist_init(a);
+		hist_init(b);
+		/* Its min and max are outside the log's: the log's must not replace them. */
+		hist_add(a, 0);
+		hist_add(b, 0);
+		hist_add(a, UINT32_MAX);
+		hist_add(b, UINT32_MAX);
+		for (i = 0; i < 5000; i++) {
+			r = r * 1103515245 + 12345;
+			log[i] = i % 7 == 0 ? r | 1 : (r >> 8) % 2000000 + 1;
+			hist_add(a, log[i]);
+		}
+		hist_add_log(b, log, 5000);
+		hist_add_log(b, log, 0);
+		tap_ok(memcmp(a->b, b->b, sizeof a->b) == 0 && a->count == b->count &&
+		    a->sum == b->sum && a->min == b->min && a->max == b->max,
+		    "a log of 5000 values at once is the histogram of each added, onto one not empty");
+	}
 	free(v);
 	free(h);
 	free(a);
