@@ -57,9 +57,10 @@ loggen_usage(void)
 	fprintf(stderr,
 	    "usage: loggen [-o FILE] [-n COUNT] [-r LINES_PER_SEC] [-d SECONDS]\n"
 	    "              [-f json|plain|logfmt|nginx|mixed] [-s SEED] [--start N]\n"
-	    "              [-t EPOCH_MS]\n"
+	    "              [-t EPOCH_MS] [-u]\n"
 	    "-t: timestamps from EPOCH_MS, 1 ms a line, so the output is the same\n"
 	    "every run (benchmarks); otherwise the wall clock.\n"
+	    "-u: every path has an id of its own (the line's number): no two repeat.\n"
 	    "Appends numbered web-service log lines (seq field) to FILE or stdout.\n"
 	    "COUNT 0 and no -d: until killed. RATE 0: as fast as possible.\n"
 	    "SIGHUP reopens FILE by name (for logrotate's postrotate).\n");
@@ -81,6 +82,7 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "start", required_argument, NULL, 'S' },
 		{ "time", required_argument, NULL, 't' },
+		{ "unique-ids", no_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -94,10 +96,10 @@ main(int argc, char **argv)
 	char line[1024], path[128], tbuf[40], buf[65536];
 	size_t used = 0;
 	unsigned status, mi, ri, k;
-	int ch, fd = STDOUT_FILENO, len, plain;
+	int ch, fd = STDOUT_FILENO, len, plain, unique = 0;
 	struct tm tm;
 
-	while ((ch = getopt_long(argc, argv, "o:n:r:d:f:s:t:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "o:n:r:d:f:s:t:uh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'o': out = optarg; break;
 		case 'n': count = strtoull(optarg, NULL, 10); break;
@@ -107,6 +109,7 @@ main(int argc, char **argv)
 		case 's': loggen_state ^= strtoull(optarg, NULL, 10) * 0x100000001b3ULL; break;
 		case 'S': seq = strtoull(optarg, NULL, 10); break;
 		case 't': fixed_ms = strtoll(optarg, NULL, 10); break;
+		case 'u': unique = 1; break;
 		default: loggen_usage(); return 2;
 		}
 	}
@@ -153,6 +156,11 @@ main(int argc, char **argv)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 		k = (unsigned)(loggen_rand() % 5000);
+		if (unique) {
+			/* Every path an id of its own: nothing repeats. */
+			ri = ri % 2;
+			k = (unsigned)seq;
+		}
 		/* Assets carry a content hash, one per build: eight builds live. */
 		if (strstr(routes[ri], "static") != NULL)
 			k = 0x9e3779b1u * (k % 8 + 1);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * metrics_cost.c FILE [APART]: the aggregation alone, in ns per event, on
- * a clock that moves APART ns an event (default 1 ms: a thousand events
- * a second, so windows roll; 1000 closes no tick in 1M events, though
- * each series' tick log fills and folds early then). FILE's lines
+ * metrics_cost.c FILE [APART [cache|nocache]]: the aggregation alone, in
+ * ns per event, on a clock that moves APART ns an event (default 1 ms: a
+ * thousand events a second, so windows roll; 1000 closes no tick in 1M
+ * events, though each series' tick log fills and folds early then), with
+ * the cache of requests' series (reqcache.h) or without it. FILE's lines
  * (loggen's JSON) are parsed as the pipeline parses them, a batch at a
  * time; only metrics_observe is timed, over each batch once it is parsed,
  * as the agent hands metrics the events of a batch (pipeline_observe_now).
@@ -49,13 +50,15 @@ main(int argc, char **argv)
 	char *end = NULL;
 	int rc = 1, more = 1;
 
-	if (argc == 3) {
+	if (argc >= 3) {
 		errno = 0;
 		apart = strtoll(argv[2], &end, 10);
 	}
-	if (argc < 2 || argc > 3 || (argc == 3 && (errno != 0 || *end != '\0' || apart < 0))) {
-		fprintf(stderr, "usage: metrics_cost FILE [APART] (loggen's JSON lines; ns between "
-		    "events, 1000000 when not given)\n");
+	if (argc < 2 || argc > 4 || (argc >= 3 && (errno != 0 || *end != '\0' || apart < 0)) ||
+	    (argc == 4 && strcmp(argv[3], "cache") != 0 && strcmp(argv[3], "nocache") != 0)) {
+		fprintf(stderr, "usage: metrics_cost FILE [APART [cache|nocache]] (loggen's JSON "
+		    "lines; ns between events, 1000000 when not given; the request cache on or "
+		    "off)\n");
 		return 2;
 	}
 	if ((f = fopen(argv[1], "r")) == NULL) {
@@ -69,6 +72,8 @@ main(int argc, char **argv)
 	arena_init(&a, 256 * 1024, 64 * 1024 * 1024);
 	if (metrics_init(&m, &c) != 0)
 		goto out;
+	if (argc == 4 && strcmp(argv[3], "nocache") == 0)
+		reqcache_free(&m.cache);	/* every event the whole way */
 	ctx = (struct parse_ctx){ &a, 256, 32, &parse_opts_default };
 	while (more) {
 		arena_reset(&a);
@@ -94,8 +99,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "metrics_cost: %s has no lines\n", argv[1]);
 		goto out;
 	}
-	printf("metrics_observe: %.1f ns per event (%u series, %zu events, %lld ns apart)\n",
-	    (double)spent / (double)total, m.nseries, total, (long long)apart);
+	printf("metrics_observe: %.1f ns per event (%u series, %zu events, %lld ns apart; "
+	    "%.0f%% found in the request cache)\n", (double)spent / (double)total, m.nseries,
+	    total, (long long)apart, 100.0 * (double)m.cache.found / (double)total);
 	rc = 0;
 out:
 	metrics_free(&m);

@@ -4,8 +4,10 @@
 # (bench/metrics_cost, ns per event, on the parsed lines), with events 1 ms
 # apart and again 1 us apart, which closes no tick (but each series' tick
 # log then fills and folds every 2048 values, so the difference is not all
-# that ticks cost). Then logagent --oneshot on LINES
-# (default 1M) JSON lines into the null sink with metrics on and off, in
+# that ticks cost); each with the cache of requests' series and without,
+# and on lines whose paths never repeat (each its own id), where the
+# cache misses and rests. Then logagent --oneshot on LINES (default 1M)
+# JSON lines into the null sink with metrics on and off, in
 # turns on one core (pair.py), RUNS (5) rounds: medians, and the median and
 # quartiles of the rounds' on/off ratios. Target: on within 15% of off. Then the same
 # with the wall clock (metrics.clock), as a live tail has it: a replay on
@@ -13,8 +15,17 @@
 . "$(dirname "$0")/lib.sh"
 
 "$B/bench/loggen" -n "$N" -t 1795860000000 -o "$W/json.log"
-"$B/bench/metrics_cost" "$W/json.log"
-"$B/bench/metrics_cost" "$W/json.log" 1000
+# The request cache's worst case: no path repeats, so it misses and rests.
+"$B/bench/loggen" -n "$N" -t 1795860000000 -u -o "$W/unique.log"
+for f in json unique; do
+	for apart in 1000000 1000; do
+		for cache in cache nocache; do
+			printf '%-7s %-8s ' "$f" "$cache"
+			"$B/bench/metrics_cost" "$W/$f.log" "$apart" "$cache"
+		done
+	done
+done
+rm -f "$W/unique.log"
 printf '{ "sources": [{"path": "%s/json.log", "format": "json"}], "sinks": [{"type": "null"}] }\n' \
     "$W" >"$W/on.conf"
 printf '{ "sources": [{"path": "%s/json.log", "format": "json"}], "metrics": {"enabled": false}, "sinks": [{"type": "null"}] }\n' \
