@@ -187,7 +187,7 @@ int
 metrics_init(struct metrics *m, const struct conf_metrics *c)
 {
 	char err[256];
-	unsigned i, keyed;
+	unsigned i, keyed, fields;
 
 	memset(m, 0, sizeof *m);
 	if (c->group_by.n > 0) {
@@ -199,7 +199,7 @@ metrics_init(struct metrics *m, const struct conf_metrics *c)
 			m->group[i] = xstrdup(metrics_default_group[i]);
 		m->ngroup = 4;
 	}
-	for (i = 0, keyed = 0; i < m->ngroup; i++) {
+	for (i = 0, keyed = 0, fields = 0; i < m->ngroup; i++) {
 		unsigned k;
 
 		m->group_kind[i] = GK_FIELD;
@@ -208,12 +208,10 @@ metrics_init(struct metrics *m, const struct conf_metrics *c)
 			if (strcmp(m->group[i], metrics_group_kinds[k]) == 0)
 				m->group_kind[i] = (unsigned char)k;
 		keyed |= metrics_cache_keyed[m->group_kind[i]];
+		fields += m->group_kind[i] == GK_FIELD;
 	}
-	/* Any other field in the key: the cache does not know its value. */
-	for (i = 0; i < m->ngroup; i++)
-		if (m->group_kind[i] == GK_FIELD)
-			keyed = 0;
-	reqcache_init(&m->cache, keyed);
+	/* A field of the line's own in the key: the cache does not know its value. */
+	reqcache_init(&m->cache, fields > 0 ? 0 : keyed);
 	m->nwindows = c->windows.n > 0 ? (unsigned)c->windows.n : 3;
 	for (i = 0; i < m->nwindows; i++) {
 		const char *w = c->windows.n > 0 ? c->windows.v[i] :

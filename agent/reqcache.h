@@ -53,6 +53,7 @@ struct reqcache_entry {
 	uint64_t tag;		/* see reqcache_find */
 	char path[REQCACHE_PATH];
 };
+_Static_assert(sizeof(struct reqcache_entry) == 64, "an entry is one cache line");
 
 /* An event's values, as the cache keys them. */
 struct reqcache_key {
