@@ -115,6 +115,8 @@ t_stop_agent() {
 
 # free_port: a loopback TCP port nobody listens on now.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# port_free PORT: true when nobody listens on loopback PORT now.
+port_free() { python3 -c 'import socket, sys; socket.socket().bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2>/dev/null; }
 
 # t_lines FILE: the number of lines in FILE (0 when it is missing).
 t_lines() {

@@ -9,6 +9,10 @@ D=$T_TMP
 PORT=$(free_port)
 : >$D/app.log
 drill_conf() {
+	# PORT was free when picked; a collector started since may have taken it.
+	while [ "$PORT" = "${SPORT:-}" ] || ! port_free "$PORT"; do
+		PORT=$(free_port)
+	done
 	cat >"$1" <<EOC
 { "state_dir": "$D/state", "checkpoint_interval": "100ms",
   "metrics": {"listen": "127.0.0.1:$PORT", "events": false},
