@@ -32,6 +32,7 @@
 #define REQCACHE_SOURCE_NAME	256	/* longer source names: no cache */
 #define REQCACHE_PROBES		1024	/* lookups between checks of the hit rate */
 #define REQCACHE_REST		16384	/* events it stays off for after a poor rate */
+#define REQCACHE_USED		(1ULL << 63)	/* in a tag: found since the last miss on its line */
 
 /* Which values a series is keyed by: what the cache must tell apart. */
 #define REQCACHE_BY_SOURCE	0x01
@@ -155,8 +156,19 @@ reqcache_find(struct reqcache *c, const struct slice *source, const struct slice
 	a = (a ^ (b * 0x9e3779b97f4a7c15ULL) ^ k->method ^ k->tag) * 0xff51afd7ed558ccdULL;
 	_Static_assert(REQCACHE_ENTRIES == 1 << 9, "the slot is the top 9 bits");
 	e = k->at = &c->e[a >> (64 - 9)];
-	hit = e->s != NULL && e->method == k->method && e->tag == k->tag &&
-	    bytes_eq(e->path, path->p, pn);
+	hit = e->s != NULL && e->method == k->method &&
+	    (e->tag & ~REQCACHE_USED) == k->tag && bytes_eq(e->path, path->p, pn);
+	/*
+	 * A second chance: an entry found since the last miss on its line
+	 * stays, and that miss is not cached. Paths seen once (an id each)
+	 * then do not push out the ones that repeat.
+	 */
+	if (hit)
+		e->tag = k->tag | REQCACHE_USED;
+	else if (e->tag & REQCACHE_USED) {
+		e->tag &= ~REQCACHE_USED;
+		k->at = NULL;
+	}
 	c->hits += hit;
 	c->found += hit;
 	if (++c->probes >= REQCACHE_PROBES)

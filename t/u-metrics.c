@@ -466,6 +466,50 @@ cache_same(struct conf_metrics *c)
 	tap_ok(rested && woke, "a new path each event rests the cache; repeats wake it again");
 }
 
+/*
+ * The cache's second chance: a path on the line of one found since the
+ * last miss there is not cached, and the one found stays; a second miss
+ * in a row takes the line.
+ */
+static void
+cache_second_chance(void)
+{
+	static const struct slice src = SLICE_LIT("s"), get = SLICE_LIT("GET");
+	struct series *sa = (struct series *)&sa, *sb = (struct series *)&sb;
+	struct reqcache c;
+	struct reqcache_key k;
+	struct reqcache_entry *line;
+	struct slice a = SLICE_LIT("/hot"), b;
+	char path[32];
+	unsigned i;
+	int ok;
+
+	reqcache_init(&c, REQCACHE_BY_METHOD | REQCACHE_BY_ROUTE);
+	ok = reqcache_find(&c, &src, &get, &a, 200, 0, &k) == NULL && k.at != NULL;
+	reqcache_put(&k, sa);
+	line = k.at;
+	/* A path on a's line, found before a is: nothing there is marked yet. */
+	for (i = 0; i < 100000; i++) {
+		b = (struct slice){ path, (size_t)snprintf(path, sizeof path, "/b%u", i) };
+		c.probes = 0;	/* no rest for this search */
+		if (reqcache_find(&c, &src, &get, &b, 200, 0, &k) == NULL && k.at == line)
+			break;
+	}
+	ok &= i < 100000;
+	ok &= reqcache_find(&c, &src, &get, &a, 200, 0, &k) == sa;	/* a found: marked */
+	ok &= reqcache_find(&c, &src, &get, &a, 200, 0, &k) == sa;	/* and found again */
+	ok &= reqcache_find(&c, &src, &get, &b, 200, 0, &k) == NULL && k.at == NULL;
+	ok &= reqcache_find(&c, &src, &get, &a, 200, 0, &k) == sa;	/* a stayed */
+	ok &= reqcache_find(&c, &src, &get, &b, 200, 0, &k) == NULL && k.at == NULL;
+	ok &= reqcache_find(&c, &src, &get, &b, 200, 0, &k) == NULL && k.at == line;
+	reqcache_put(&k, sb);
+	ok &= reqcache_find(&c, &src, &get, &b, 200, 0, &k) == sb;
+	ok &= reqcache_find(&c, &src, &get, &a, 200, 0, &k) == NULL;
+	tap_ok(ok, "the cache gives a path found since the last miss on its line a second "
+	    "chance (a colliding path after %u tries)", i);
+	reqcache_free(&c);
+}
+
 static void
 tick_log_folds(struct conf_metrics *c)
 {
@@ -689,6 +733,7 @@ main(void)
 	tick_log_folds(c);
 	keys_every_length(c);
 	cache_same(c);
+	cache_second_chance();
 	{
 		/* Three bytes that are a JSON number but no HTTP status are no request. */
 		static const char *const odd[] = { "1e5", "-12", "1.5", "099", "600", "2x0" };
