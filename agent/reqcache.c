@@ -35,8 +35,6 @@ reqcache_source(struct reqcache *c, const char *p, size_t n)
 {
 	unsigned i;
 
-	if (n > sizeof c->last_name)
-		return 0;
 	for (i = 0; i < c->nsources; i++)
 		if (c->source_n[i] == n && memcmp(c->source[i], p, n) == 0)
 			break;
@@ -49,9 +47,6 @@ reqcache_source(struct reqcache *c, const char *p, size_t n)
 		c->source_n[i] = n;
 		c->nsources++;
 	}
-	if (n > 0)
-		memcpy(c->last_name, p, n);
-	c->last_n = n;
 	c->last = i + 1;
 	return i + 1;
 }

@@ -29,7 +29,6 @@
 #define REQCACHE_ENTRIES	512	/* a power of two; 32 KiB */
 #define REQCACHE_PATH		40	/* longer paths go the whole way */
 #define REQCACHE_SOURCES	64	/* source names it tells apart; past them, no cache */
-#define REQCACHE_SOURCE_NAME	256	/* longer source names: no cache */
 #define REQCACHE_PROBES		1024	/* lookups between checks of the hit rate */
 #define REQCACHE_REST		16384	/* events it stays off for after a poor rate */
 #define REQCACHE_USED		(1ULL << 63)	/* in a tag: found since the last miss on its line */
@@ -70,10 +69,7 @@ struct reqcache {
 	unsigned keyed;			/* REQCACHE_BY_* */
 	unsigned code_div;		/* 1 by status, 100 by class, 0 by neither */
 	unsigned level_mask;
-	/* The last source seen, its name here: no pointer to follow. */
-	unsigned last;			/* 1 + its index; 0: none yet, or not keyed by source */
-	size_t last_n;
-	char last_name[REQCACHE_SOURCE_NAME];
+	unsigned last;			/* 1 + the last source's index; 0: none yet, or not keyed by source */
 	char *source[REQCACHE_SOURCES];	/* owned copies */
 	size_t source_n[REQCACHE_SOURCES];
 	unsigned nsources;
@@ -131,7 +127,8 @@ reqcache_find(struct reqcache *c, const struct slice *source, const struct slice
 		return NULL;	/* rare, and more room would cost every entry */
 	if (c->keyed & REQCACHE_BY_SOURCE) {
 		/* Names are compared, not pointers: a batch's copy may reuse a freed one's place. */
-		if (src == 0 || source->n != c->last_n || !bytes_eq(source->p, c->last_name, source->n))
+		if (src == 0 || source->n != c->source_n[src - 1] ||
+		    !bytes_eq(source->p, c->source[src - 1], source->n))
 			if ((src = reqcache_source(c, source->p, source->n)) == 0)
 				return NULL;
 	}
