@@ -136,9 +136,13 @@ reqcache_find(struct reqcache *c, const struct slice *source, const struct slice
 		memcpy(&k->method, method->p, 8);
 	else
 		k->method = bytes_load_low(method->p, mn);
-	/* tag: the method's length, the path's, the status (or class), level and source. */
+	/*
+	 * tag: the method's length, the path's, the status (or class), level
+	 * and source. code_div is 1 or 100: divided by a variable, it was a
+	 * division an event; by a constant, it is a multiply.
+	 */
 	k->tag = (uint64_t)mn | (uint64_t)pn << 8 |
-	    (uint64_t)(c->code_div ? code / c->code_div : 0) << 16 |
+	    (uint64_t)(c->code_div == 100 ? code / 100 : c->code_div ? code : 0) << 16 |
 	    (uint64_t)(level & c->level_mask) << 32 | (uint64_t)src << 40;
 	k->path = path->p;
 	k->path_n = pn;
