@@ -74,16 +74,39 @@ buf_puts(struct buf *b, const char *s)
 }
 
 int
+buf_put_u64(struct buf *b, uint64_t v)
+{
+	char d[20];
+	size_t n = sizeof d;
+
+	do
+		d[--n] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	return buf_append(b, d + n, sizeof d - n);
+}
+
+int
 buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
+	size_t room = b->size - b->len;
 	va_list ap2;
 	int n, rc;
 
+	/*
+	 * Into the room there is: most appends fit, and are formatted once
+	 * instead of measured first. What does not fit is formatted again
+	 * once there is room; what was written past len meanwhile is not
+	 * the contents.
+	 */
 	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
+	n = vsnprintf(room > 0 ? b->p + b->len : NULL, room, fmt, ap2);
 	va_end(ap2);
 	if (n < 0)
 		return AGENT_E_PARSE;
+	if ((size_t)n < room) {
+		b->len += (size_t)n;
+		return 0;
+	}
 	/* +1 for the terminator vsnprintf writes; it is not counted in len. */
 	if ((rc = buf_reserve(b, (size_t)n + 1)) != 0)
 		return rc;

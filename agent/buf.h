@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * The buffer owns p (malloc'd). Appends that would pass cap fail with
@@ -34,6 +35,8 @@ int	buf_reserve(struct buf *b, size_t n);
 int	buf_append(struct buf *b, const void *p, size_t n);
 int	buf_putc(struct buf *b, char c);
 int	buf_puts(struct buf *b, const char *s);
+/* v in decimal: what "%llu" gives, without printf's parsing of a format. */
+int	buf_put_u64(struct buf *b, uint64_t v);
 int	buf_printf(struct buf *b, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	buf_vprintf(struct buf *b, const char *fmt, va_list ap)
