@@ -38,8 +38,8 @@ observe_event(void *arg, const struct event *ev)
 
 /*
  * ,"name": for a name that needs no escapes (a label name, ours), put
- * down as it is: formatting it was most of what a metrics event cost,
- * one per series and window each minute.
+ * down as it is. With the format strings this replaced, writing the
+ * metrics events (one per series and window) took about twice as long.
  */
 static void
 observe_put_key(struct buf *b, const char *name)

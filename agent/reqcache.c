@@ -13,7 +13,6 @@ reqcache_init(struct reqcache *c, unsigned keyed)
 {
 	memset(c, 0, sizeof *c);
 	c->keyed = keyed;
-	c->code_div = keyed & REQCACHE_BY_STATUS ? 1 : keyed & REQCACHE_BY_CLASS ? 100 : 0;
 	c->level_mask = keyed & REQCACHE_BY_LEVEL ? 0xff : 0;
 	if (keyed != 0)
 		c->e = xcalloc_lines(REQCACHE_ENTRIES * sizeof *c->e);

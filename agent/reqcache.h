@@ -67,7 +67,6 @@ struct reqcache {
 	struct reqcache_entry *e;	/* REQCACHE_ENTRIES; owned. NULL: off for good */
 	uint32_t rest, probes, hits;
 	unsigned keyed;			/* REQCACHE_BY_* */
-	unsigned code_div;		/* 1 by status, 100 by class, 0 by neither */
 	unsigned level_mask;
 	unsigned last;			/* 1 + the last source's index; 0: none yet, or not keyed by source */
 	char *source[REQCACHE_SOURCES];	/* owned copies */
@@ -138,11 +137,12 @@ reqcache_find(struct reqcache *c, const struct slice *source, const struct slice
 		k->method = bytes_load_low(method->p, mn);
 	/*
 	 * tag: the method's length, the path's, the status (or class), level
-	 * and source. code_div is 1 or 100: divided by a variable, it was a
-	 * division an event; by a constant, it is a multiply.
+	 * and source. The class is a division by a constant, a multiply (by
+	 * a divisor kept in the cache, it was a division an event).
 	 */
 	k->tag = (uint64_t)mn | (uint64_t)pn << 8 |
-	    (uint64_t)(c->code_div == 100 ? code / 100 : c->code_div ? code : 0) << 16 |
+	    (uint64_t)(c->keyed & REQCACHE_BY_STATUS ? code :
+	    c->keyed & REQCACHE_BY_CLASS ? code / 100 : 0) << 16 |
 	    (uint64_t)(level & c->level_mask) << 32 | (uint64_t)src << 40;
 	k->path = path->p;
 	k->path_n = pn;
